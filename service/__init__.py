@@ -1,0 +1,1 @@
+"""The application service, storage, HTTP API and command line."""

@@ -1,0 +1,228 @@
+"""The CaseReviews application: each command loads, checks, records and saves; the unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Mapper
+
+from domain.base import Aggregate, Context
+from domain.board import Board, board_uuid
+from domain.errors import Duplicate, NotFound, UnknownReference, VersionConflict
+from domain.learning_action import LearningAction
+from domain.permissions import require_permitted, sees_board
+from domain.review import CaseReview, review_id_for
+from domain.values import CostEntryKind, Role
+from service.storage import OrjsonTranscoder, PydanticMapper
+
+A = TypeVar("A", bound=Aggregate)
+
+# The ids a command creates, returned beside id, version and position.
+CREATED_IDS = {
+    "commission_reviewer": "reviewer_id",
+    "request_agency_report": "report_id",
+    "place_legal_hold": "hold_id",
+}
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What every successful command answers: the aggregate, its new version and the event's position."""
+
+    id: UUID
+    version: int
+    position: int
+    created: dict[str, UUID] = field(default_factory=dict)
+
+
+class CaseReviews(Application[UUID]):
+    """Serious case reviews, learning actions and boards, stored as events."""
+
+    name = "CaseReviews"
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return PydanticMapper(transcoder=OrjsonTranscoder())
+
+    # ---- boards -------------------------------------------------------------------------------
+
+    def register_board(self, ctx: Context, *, board_id: str, name: str, local_authority: str) -> CommandResult:
+        """Register a board (admin)."""
+        require_permitted(ctx.actor, "register_board")
+        board = Board.register(ctx, board_id=board_id, name=name, local_authority=local_authority)
+        return self._save_new(board, f"board {board_id} is already registered")
+
+    def record_contribution(
+        self, ctx: Context, board_id: str, *, agency: str, financial_year: str, amount_pence: int
+    ) -> CommandResult:
+        """Record a partner agency's contribution for a financial year (admin)."""
+        require_permitted(ctx.actor, "record_contribution")
+        board = self.board(board_id)
+        board.record_contribution(ctx, agency=agency, financial_year=financial_year, amount_pence=amount_pence)
+        return self._save(board)
+
+    def board(self, board_id: str) -> Board:
+        """A registered board, or NotFound."""
+        return self._get(Board, board_uuid(board_id), f"board {board_id} is not registered")
+
+    # ---- reviews ------------------------------------------------------------------------------
+
+    def open_review(self, ctx: Context, *, board_id: str, **fields: Any) -> CommandResult:
+        """A serious incident notification opens a review; the same case twice is a duplicate."""
+        require_permitted(ctx.actor, "open_review")
+        if not sees_board(ctx.actor, board_id):
+            raise NotFound(f"board {board_id} is not registered")
+        self.board(board_id)
+        review = CaseReview.notify(ctx, board_id=board_id, **fields)
+        return self._save_new(review, f"case {fields['case_ref']} of board {board_id} is already notified")
+
+    def act_on_review(
+        self, ctx: Context, command: str, review_id: UUID, *, expected_version: int | None = None, **fields: Any
+    ) -> CommandResult:
+        """Run one of CaseReview's commands by name (see domain.permissions for the names)."""
+        require_permitted(ctx.actor, command)
+        review = self.review(ctx, review_id)
+        self._require_version(review, expected_version)
+        created = getattr(review, command)(ctx, **fields)
+        return self._save(review, {CREATED_IDS[command]: created} if command in CREATED_IDS else {})
+
+    def record_cost(
+        self,
+        ctx: Context,
+        review_id: UUID,
+        *,
+        expected_version: int | None = None,
+        reverses: int | None = None,
+        **fields: Any,
+    ) -> CommandResult:
+        """A ledger entry; a reversal names the position of its entry, which must be this review's."""
+        reverses_version = None
+        if reverses is not None and fields.get("entry") is CostEntryKind.REVERSAL:
+            reverses_version = self._version_at(review_id, reverses, "reverses")
+        return self.act_on_review(
+            ctx,
+            "record_cost",
+            review_id,
+            expected_version=expected_version,
+            reverses_position=reverses,
+            reverses_version=reverses_version,
+            **fields,
+        )
+
+    def correct(
+        self,
+        ctx: Context,
+        review_id: UUID,
+        *,
+        corrects_position: int,
+        expected_version: int | None = None,
+        **fields: Any,
+    ) -> CommandResult:
+        """Correct an earlier event of this review, named by its position in the log."""
+        version = self._version_at(review_id, corrects_position, "corrects_position")
+        return self.act_on_review(
+            ctx,
+            "correct",
+            review_id,
+            expected_version=expected_version,
+            corrects_position=corrects_position,
+            corrects_version=version,
+            **fields,
+        )
+
+    def review(self, ctx: Context, review_id: UUID) -> CaseReview:
+        """A review the actor may see; another board's review is NotFound, never Forbidden."""
+        review = self._get(CaseReview, review_id, f"review {review_id} not found")
+        if not sees_board(ctx.actor, review.board_id):
+            raise NotFound(f"review {review_id} not found")
+        return review
+
+    @staticmethod
+    def review_id(board_id: str, case_ref: str) -> UUID:
+        return review_id_for(board_id, case_ref)
+
+    # ---- learning actions ---------------------------------------------------------------------
+
+    def agree_action(self, ctx: Context, *, review_id: UUID, recommendation_ref: str, **fields: Any) -> CommandResult:
+        """An action from one of the review's recommendations."""
+        require_permitted(ctx.actor, "agree_action")
+        review = self.review(ctx, review_id)
+        if recommendation_ref not in review.recommendations:
+            raise UnknownReference(
+                f"review {review_id} has no recommendation {recommendation_ref}", field="recommendation_ref"
+            )
+        action = LearningAction.agree(
+            ctx, review_id=review_id, board_id=review.board_id, recommendation_ref=recommendation_ref, **fields
+        )
+        return self._save(action)
+
+    def act_on_action(
+        self, ctx: Context, command: str, action_id: UUID, *, expected_version: int | None = None, **fields: Any
+    ) -> CommandResult:
+        """Run one of LearningAction's commands; an agency lead acts only on its agency's actions."""
+        require_permitted(ctx.actor, command)
+        action = self.action(ctx, action_id)
+        if ctx.actor.role is Role.AGENCY_LEAD and action.lead_agency != ctx.actor.agency:
+            raise NotFound(f"learning action {action_id} not found")
+        self._require_version(action, expected_version)
+        getattr(action, "reopen" if command == "reopen_action" else command)(ctx, **fields)
+        return self._save(action)
+
+    def action(self, ctx: Context, action_id: UUID) -> LearningAction:
+        """A learning action the actor may see."""
+        action = self._get(LearningAction, action_id, f"learning action {action_id} not found")
+        if not sees_board(ctx.actor, action.board_id):
+            raise NotFound(f"learning action {action_id} not found")
+        return action
+
+    # ---- the unit of work ---------------------------------------------------------------------
+
+    def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(missing) from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(missing)
+        return aggregate
+
+    @staticmethod
+    def _require_version(aggregate: Aggregate, expected: int | None) -> None:
+        if expected is not None and aggregate.version != expected:
+            raise VersionConflict(f"expected version {expected}, but it is at version {aggregate.version}")
+
+    def _save(self, aggregate: Aggregate, created: dict[str, UUID] | None = None) -> CommandResult:
+        try:
+            recordings = self.save(aggregate)
+        except IntegrityError:
+            raise VersionConflict("another command changed this record first; read it again and retry") from None
+        return self._result(aggregate, recordings, created or {})
+
+    def _save_new(self, aggregate: Aggregate, duplicate: str) -> CommandResult:
+        try:
+            recordings = self.save(aggregate)
+        except IntegrityError:
+            raise Duplicate(duplicate) from None
+        return self._result(aggregate, recordings, {})
+
+    @staticmethod
+    def _result(aggregate: Aggregate, recordings: list[Any], created: dict[str, UUID]) -> CommandResult:
+        return CommandResult(
+            id=aggregate.id, version=aggregate.version, position=recordings[-1].notification.id, created=created
+        )
+
+    def _version_at(self, review_id: UUID, position: int, field_name: str) -> int:
+        """The version of this review's event at a log position, or UnknownReference."""
+        found = self.recorder.select_notifications(start=position, limit=1, stop=position) if position > 0 else []
+        if not found or found[0].originator_id != review_id:
+            raise UnknownReference(f"position {position} is not an event of review {review_id}", field=field_name)
+        return int(found[0].originator_version)
+
+
+def open_application(url: str) -> CaseReviews:
+    """The application on the store a database URL names (tables are created if missing)."""
+    from service.storage import DatabaseUrl
+
+    return CaseReviews(env=DatabaseUrl(url).event_store_env())

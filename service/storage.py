@@ -1,0 +1,197 @@
+"""Storage: the event store's environment for SQLite or PostgreSQL, the Pydantic/orjson mapper, and
+a small database handle for our own tables (projections, idempotency, audit) on either backend."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol, cast
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import orjson
+import psycopg
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import get_topic, resolve_topic
+from psycopg_pool import ConnectionPool
+from pydantic import BaseModel
+
+
+class OrjsonTranscoder(Transcoder):
+    """JSON bytes by orjson; types are rebuilt by the event classes, not by the transcoder."""
+
+    def encode(self, obj: Any) -> bytes:
+        return orjson.dumps(obj)
+
+    def decode(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
+class PydanticMapper(Mapper[Any]):
+    """Stores an event's fields as JSON (mode="json") and rebuilds them through its Pydantic class."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        event = cast(BaseModel, domain_event)
+        state = event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=get_topic(type(domain_event)),
+            state=self.transcoder.encode(state),
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        state = self.transcoder.decode(stored_event.state)
+        cls = resolve_topic(stored_event.topic)
+        return cls(
+            originator_id=stored_event.originator_id, originator_version=stored_event.originator_version, **state
+        )
+
+
+class DatabaseUrl:
+    """A parsed `sqlite:///path` or `postgresql://user:pass@host:port/db?schema=name` URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parts = urlsplit(url)
+        self.scheme = parts.scheme
+        if self.scheme == "sqlite":
+            self.path = Path(unquote(parts.path[1:] if parts.path.startswith("//") else parts.path.lstrip("/")))
+            if url.startswith("sqlite:////"):
+                self.path = Path("/" + str(self.path).lstrip("/"))
+        elif self.scheme in ("postgresql", "postgres"):
+            query = parse_qs(parts.query)
+            self.host = parts.hostname or "127.0.0.1"
+            self.port = parts.port or 5432
+            self.user = unquote(parts.username or "postgres")
+            self.password = unquote(parts.password or "")
+            self.dbname = parts.path.lstrip("/") or "postgres"
+            self.schema = query.get("schema", [""])[0]
+        else:
+            raise ValueError(f"SCR_DATABASE_URL must start sqlite:/// or postgresql://, not {self.scheme}://")
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.scheme != "sqlite"
+
+    def event_store_env(self) -> dict[str, str]:
+        """The eventsourcing library's settings for this database (default insert path: gap-free tailing)."""
+        if not self.is_postgres:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.path),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": self.dbname,
+            "POSTGRES_HOST": self.host,
+            "POSTGRES_PORT": str(self.port),
+            "POSTGRES_USER": self.user,
+            "POSTGRES_PASSWORD": self.password,
+            "POSTGRES_POOL_SIZE": "8",
+            "POSTGRES_MAX_OVERFLOW": "8",
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_PRE_PING": "y",
+        }
+        if self.schema:
+            env["POSTGRES_SCHEMA"] = self.schema
+        return env
+
+    def conninfo(self) -> str:
+        """A psycopg connection string for our own tables, in the same schema as the events."""
+        info = psycopg.conninfo.make_conninfo(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password or None,
+            dbname=self.dbname,
+            connect_timeout=5,
+        )
+        if self.schema:
+            info = psycopg.conninfo.make_conninfo(info, options=f"-c search_path={self.schema}")
+        return info
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor our SQL uses."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+class SqliteCursor:
+    """A cursor that takes PostgreSQL's %s placeholders, so one SQL text serves both backends."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._cursor.execute(sql.replace("%s", "?"), tuple(params))
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> Any:
+        return self._cursor.executemany(sql.replace("%s", "?"), [tuple(p) for p in params])
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+
+class Database:
+    """Transactions on our own tables, in the same database (and schema) as the events."""
+
+    def __init__(self, url: str, *, pool_size: int = 4) -> None:
+        self.url = DatabaseUrl(url)
+        self.is_postgres = self.url.is_postgres
+        self._local = threading.local()
+        self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
+        if self.is_postgres:
+            self._pool = ConnectionPool(
+                self.url.conninfo(),
+                min_size=1,
+                max_size=pool_size,
+                open=True,
+                timeout=10,
+                check=ConnectionPool.check_connection,
+            )
+        else:
+            self.url.path.parent.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        if self._pool is not None:
+            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+                yield cast(Cursor, cursor)
+            return
+        conn = self._sqlite_connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield SqliteCursor(conn.cursor())
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    def _sqlite_connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.url.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()

@@ -1,0 +1,369 @@
+"""Builders for tests: actors, contexts and the public timelines of DOMAIN.md section 7."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import uuid4
+
+from domain.base import Context
+from domain.review_values import Child, Criteria, Incident
+from domain.values import (
+    AbuseOrNeglect,
+    Actor,
+    AgencyReportKind,
+    AssuranceOutcome,
+    CostCategory,
+    CostEntryKind,
+    HoldKind,
+    IncidentNature,
+    InitiationDecision,
+    NotificationSubject,
+    PanelView,
+    ProcurementRoute,
+    PublicationOption,
+    Rag,
+    RapidReviewOutcome,
+    Recipient,
+    RecommendationScope,
+    Regime,
+    ReviewerRole,
+    RiskLevel,
+    Role,
+    Sex,
+    StaffActivity,
+)
+
+TODAY = date(2026, 11, 27)
+BOARD = "birmingham"
+
+
+def ctx(
+    role: Role = Role.BOARD_MANAGER, board: str | None = BOARD, *, agency: str | None = None, today: date = TODAY
+) -> Context:
+    """A command context for a user in a role (board roles on the test board by default)."""
+    return Context(Actor(user=f"{role}-user", role=role, board=board, agency=agency), uuid4(), today)
+
+
+def chair(board: str = BOARD) -> Context:
+    return ctx(Role.BOARD_CHAIR, board)
+
+
+def admin() -> Context:
+    return ctx(Role.ADMIN, None)
+
+
+def notification(
+    case_ref: str = "KI-2008",
+    *,
+    regime: Regime = Regime.SCR_2013,
+    occurred_on: date = date(2008, 5, 17),
+    la_aware_on: date = date(2008, 5, 17),
+    notified_on: date = date(2008, 5, 19),
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A serious incident notification: by default Khyra Ishaq's (Birmingham, died 17 May 2008)."""
+    fields: dict[str, Any] = {
+        "case_ref": case_ref,
+        "regime": regime,
+        "child": Child(pseudonym="Child K", age_years=7, sex=Sex.FEMALE, looked_after=False),
+        "incident": Incident(
+            nature=IncidentNature.DEATH,
+            abuse_or_neglect=AbuseOrNeglect.KNOWN,
+            occurred_on=occurred_on,
+            la_aware_on=la_aware_on,
+            description="Died of starvation at home",
+        ),
+        "notified_on": notified_on,
+    }
+    fields.update(overrides)
+    return fields
+
+
+MET_CRITERIA = Criteria(abuse_or_neglect=True, died=True, seriously_harmed=False, concern_about_joint_working=True)
+UNMET_CRITERIA = Criteria(abuse_or_neglect=False, died=True, seriously_harmed=False, concern_about_joint_working=False)
+SHA = "a" * 64
+
+
+def record_every_event(app: Any) -> Any:
+    """Drive one SCR through every kind of event (Khyra Ishaq's dates); returns the review id.
+
+    `app` is a service.application.CaseReviews. Every command of API.md is sent once at least."""
+
+    app.register_board(admin(), board_id=BOARD, name="Birmingham SCB", local_authority="Birmingham")
+    app.record_contribution(admin(), BOARD, agency="police", financial_year="2008-09", amount_pence=500_000)
+    rid = app.open_review(ctx(), board_id=BOARD, **notification()).id
+    act = app.act_on_review
+    decision = act(
+        chair(),
+        "decide_initiation",
+        rid,
+        criteria=MET_CRITERIA,
+        decision=InitiationDecision.INITIATE,
+        rationale="Child died; neglect known; agencies' joint working in question",
+        decided_on=date(2008, 5, 23),
+    )
+    act(
+        ctx(),
+        "notify_panel",
+        rid,
+        recipients=(Recipient.OFSTED, Recipient.NATIONAL_PANEL),
+        subject=NotificationSubject.INITIATION,
+        sent_on=date(2008, 5, 27),
+    )
+    act(
+        ctx(),
+        "receive_panel_advice",
+        rid,
+        subject=NotificationSubject.INITIATION,
+        view=PanelView.AGREED,
+        advice="Agree an SCR is needed",
+        received_on=date(2008, 6, 2),
+    )
+    act(
+        ctx(),
+        "agree_terms_of_reference",
+        rid,
+        scope_from=date(2006, 1, 1),
+        scope_to=date(2008, 5, 17),
+        methodology="SCIE Learning Together",
+        equality_considerations="Home education; faith",
+        agreed_on=date(2008, 6, 10),
+    )
+    act(
+        ctx(),
+        "commission_reviewer",
+        rid,
+        name="A. Reviewer",
+        role=ReviewerRole.OVERVIEW_AUTHOR,
+        procurement_route=ProcurementRoute.DIRECT_AWARD,
+        contract_value_pence=1_200_000,
+        independence_declared=True,
+        commissioned_on=date(2008, 6, 12),
+    )
+    report = act(
+        ctx(today=date(2008, 6, 13)),
+        "request_agency_report",
+        rid,
+        agency="police",
+        kind=AgencyReportKind.IMR,
+        due_on=date(2008, 9, 1),
+    ).created["report_id"]
+    act(ctx(), "receive_agency_report", rid, report_id=report, on=date(2008, 8, 28))
+    declined = act(
+        ctx(today=date(2008, 6, 13)),
+        "request_agency_report",
+        rid,
+        agency="education",
+        kind=AgencyReportKind.CHRONOLOGY,
+        due_on=date(2008, 9, 1),
+    ).created["report_id"]
+    act(ctx(), "decline_agency_report", rid, report_id=declined, on=date(2008, 8, 1), reason="No records held")
+    hold = act(
+        ctx(),
+        "place_legal_hold",
+        rid,
+        kind=HoldKind.CRIMINAL_PROCEEDINGS,
+        reference="R v Ishaq",
+        blocks_publication=True,
+        placed_on=date(2008, 6, 1),
+    ).created["hold_id"]
+    entry = app.record_cost(
+        ctx(),
+        rid,
+        entry=CostEntryKind.INVOICE,
+        category=CostCategory.LEGAL_ADVICE,
+        amount_pence=250_000,
+        paying_agency="local_authority",
+        on=date(2009, 1, 5),
+        description="Counsel's advice",
+    )
+    app.record_cost(
+        ctx(),
+        rid,
+        entry=CostEntryKind.REVERSAL,
+        category=CostCategory.LEGAL_ADVICE,
+        amount_pence=250_000,
+        paying_agency="local_authority",
+        on=date(2009, 1, 6),
+        description="Entered against the wrong review",
+        reverses=entry.position,
+    )
+    act(
+        ctx(),
+        "record_staff_time",
+        rid,
+        agency="health",
+        activity=StaffActivity.MEETING,
+        hours=Decimal("6.5"),
+        on=date(2008, 7, 1),
+        rate_pence_per_hour=4_000,
+    )
+    act(ctx(), "receive_draft_report", rid, version_label="v1", received_on=date(2009, 11, 2), document_sha256=SHA)
+    act(
+        ctx(),
+        "make_recommendation",
+        rid,
+        ref="R1",
+        text="Elective home education checks",
+        scope=RecommendationScope.NATIONAL,
+    )
+    act(ctx(), "lift_legal_hold", rid, hold_id=hold, lifted_on=date(2010, 3, 2), outcome="Sentenced")
+    act(chair(), "accept_report", rid, accepted_on=date(2010, 5, 10), board_response="Accepted in full")
+    act(
+        chair(),
+        "decide_publication",
+        rid,
+        option=PublicationOption.FULL,
+        rationale="Public interest",
+        planned_on=date(2010, 7, 27),
+        decided_on=date(2010, 6, 1),
+    )
+    act(
+        ctx(),
+        "assess_risk",
+        rid,
+        reputational_risk=RiskLevel.HIGH,
+        media_interest="National",
+        communications_plan="Joint statement",
+        assessed_on=date(2010, 6, 20),
+    )
+    act(
+        ctx(),
+        "send_pre_publication_copies",
+        rid,
+        recipients=(Recipient.OFSTED, Recipient.DFE),
+        sent_on=date(2010, 7, 15),
+    )
+    act(
+        ctx(),
+        "publish",
+        rid,
+        url="https://example.org/khyra-ishaq-scr.pdf",
+        published_on=date(2010, 7, 27),
+        document_sha256=SHA,
+    )
+    app.correct(
+        ctx(),
+        rid,
+        corrects_position=decision.position,
+        field="decided_on",
+        value="2008-05-23",
+        reason="Confirmed against the board minutes",
+    )
+    action = app.agree_action(
+        ctx(),
+        review_id=rid,
+        recommendation_ref="R1",
+        text="Audit home education checks",
+        lead_agency="education",
+        owner="Head of EHE",
+        target_on=date(2011, 3, 31),
+        success_measure="All children checked",
+    ).id
+    lead = ctx(Role.AGENCY_LEAD, agency="education")
+    app.act_on_action(lead, "report_progress", action, rag=Rag.AMBER, note="Half done", on=date(2010, 12, 1))
+    app.act_on_action(
+        lead, "add_evidence", action, description="Audit report", document_sha256=SHA, on=date(2011, 2, 1)
+    )
+    app.act_on_action(ctx(), "change_target", action, target_on=date(2011, 6, 30), reason="Waiting for audit")
+    app.act_on_action(lead, "claim_completion", action, on=date(2011, 6, 1), note="Complete")
+    app.act_on_action(
+        ctx(), "assess_completion", action, outcome=AssuranceOutcome.ASSURED, on=date(2011, 6, 15), note="Evidence seen"
+    )
+    app.act_on_action(ctx(), "reopen_action", action, on=date(2012, 1, 5), reason="Ofsted found gaps")
+    act(chair(), "close", rid, on=date(2012, 7, 27), reason="Actions monitored for 12 months")
+    act(chair(), "reopen", rid, on=date(2012, 8, 1), reason="Re-submitted after an inadequate rating")
+    return rid
+
+
+def record_cspr_published_under_override(app: Any, case_ref: str = "CSPR-1") -> Any:
+    """A CSPR: rapid review, LCSPR, a blocking hold overridden by the chair, improvements-only publication."""
+
+    cspr = notification(
+        case_ref,
+        regime=Regime.CSPR_2018,
+        occurred_on=date(2019, 3, 1),
+        la_aware_on=date(2019, 3, 1),
+        notified_on=date(2019, 3, 5),
+    )
+    rid = app.open_review(ctx(), board_id=BOARD, **cspr).id
+    act = app.act_on_review
+    act(
+        ctx(),
+        "complete_rapid_review",
+        rid,
+        completed_on=date(2019, 3, 22),
+        outcome=RapidReviewOutcome.LCSPR,
+        rationale="Learning about joint working",
+    )
+    act(
+        chair(),
+        "decide_initiation",
+        rid,
+        criteria=MET_CRITERIA,
+        decision=InitiationDecision.INITIATE,
+        rationale="Rapid review recommends a local review",
+        decided_on=date(2019, 3, 25),
+    )
+    act(
+        ctx(),
+        "agree_terms_of_reference",
+        rid,
+        scope_from=date(2018, 1, 1),
+        scope_to=date(2019, 3, 1),
+        methodology="Systems",
+        equality_considerations="Disability",
+        agreed_on=date(2019, 4, 1),
+    )
+    act(
+        ctx(),
+        "commission_reviewer",
+        rid,
+        name="B. Reviewer",
+        role=ReviewerRole.LEAD_REVIEWER,
+        procurement_route=ProcurementRoute.FRAMEWORK,
+        contract_value_pence=800_000,
+        independence_declared=True,
+        commissioned_on=date(2019, 4, 2),
+    )
+    hold = act(
+        ctx(),
+        "place_legal_hold",
+        rid,
+        kind=HoldKind.POLICE_INVESTIGATION,
+        reference="Op X",
+        blocks_publication=True,
+        placed_on=date(2019, 3, 2),
+    ).created["hold_id"]
+    act(ctx(), "receive_draft_report", rid, version_label="final", received_on=date(2019, 8, 1), document_sha256=SHA)
+    act(chair(), "accept_report", rid, accepted_on=date(2019, 8, 20), board_response="Accepted")
+    act(
+        chair(),
+        "decide_publication",
+        rid,
+        option=PublicationOption.IMPROVEMENTS_ONLY,
+        rationale="Prosecution still being considered",
+        planned_on=date(2019, 9, 20),
+        decided_on=date(2019, 8, 21),
+    )
+    act(
+        ctx(),
+        "assess_risk",
+        rid,
+        reputational_risk=RiskLevel.MEDIUM,
+        media_interest="Local",
+        communications_plan="Briefing",
+        assessed_on=date(2019, 8, 25),
+    )
+    act(
+        chair(),
+        "override_hold_for_publication",
+        rid,
+        hold_id=hold,
+        rationale="Improvements information names no one; police content agreed",
+        decided_on=date(2019, 9, 1),
+    )
+    act(ctx(), "publish", rid, url="https://example.org/cspr-1", published_on=date(2019, 9, 20), document_sha256=SHA)
+    return rid

@@ -1,0 +1,160 @@
+"""The store on SQLite and PostgreSQL: lossless round trips, ids from natural keys, concurrency."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from domain.errors import Duplicate, NotFound, UnknownReference, VersionConflict
+from domain.learning_action import LearningAction
+from domain.review import CaseReview
+from domain.values import HoldKind, Stage
+from service.application import CaseReviews, open_application
+from service.storage import DatabaseUrl
+from tests.builders import BOARD, admin, ctx, notification, record_cspr_published_under_override, record_every_event
+
+
+@pytest.fixture
+def app(database_url: str) -> CaseReviews:
+    application = open_application(database_url)
+    yield application
+    application.close()
+
+
+def event_classes() -> set[type]:
+    """Every concrete event class of the three aggregates."""
+    from domain.board import Board
+
+    return {
+        value
+        for aggregate in (CaseReview, LearningAction, Board)
+        for value in vars(aggregate).values()
+        if isinstance(value, type)
+        and hasattr(value, "model_fields")
+        and "originator_version" in value.model_fields
+        and value.__name__ not in ("Event", "Created")
+    }
+
+
+class RememberingApplication(CaseReviews):
+    """The application, keeping every event it saved as it was in memory before storing."""
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        recordings = super().save(*objs, **kwargs)
+        self.__dict__.setdefault("saved", []).extend(recordings)
+        return recordings
+
+
+def test_every_event_type_round_trips_field_by_field(database_url: str) -> None:
+    app = RememberingApplication(env=DatabaseUrl(database_url).event_store_env())
+    record_every_event(app)
+    record_cspr_published_under_override(app)
+    seen = set()
+    for recording in app.__dict__["saved"]:
+        original = recording.domain_event
+        reloaded = app.mapper.to_domain_event(recording.notification)
+        for name in type(original).model_fields:
+            assert getattr(reloaded, name) == getattr(original, name), (type(original).__name__, name)
+            assert type(getattr(reloaded, name)) is type(getattr(original, name)), (type(original).__name__, name)
+        seen.add(type(original).__name__)
+    assert seen == {cls.__name__ for cls in event_classes()}
+    app.close()
+
+
+def test_a_review_reloaded_from_the_store_equals_the_one_recorded(app: CaseReviews) -> None:
+    review_id = record_every_event(app)
+    review = app.review(ctx(), review_id)
+    assert review.stage is Stage.PUBLISHED
+    assert review.published_on == date(2010, 7, 27)
+    assert review.milestones["report_accepted_on"] == date(2010, 5, 10)
+    assert [h.lifted_on for h in review.holds.values()] == [date(2010, 3, 2)]
+    assert sum(not e.reversed for e in review.cost_entries.values()) == 1  # the contract; the invoice is reversed
+
+
+def test_a_second_notification_of_the_same_case_is_a_duplicate(app: CaseReviews) -> None:
+    app.register_board(admin(), board_id=BOARD, name="B", local_authority="B")
+    app.open_review(ctx(), board_id=BOARD, **notification())
+    with pytest.raises(Duplicate):
+        app.open_review(ctx(), board_id=BOARD, **notification())
+
+
+def test_a_stale_expected_version_is_refused_and_records_nothing(app: CaseReviews) -> None:
+    app.register_board(admin(), board_id=BOARD, name="B", local_authority="B")
+    result = app.open_review(ctx(), board_id=BOARD, **notification())
+    before = app.recorder.max_notification_id()
+    with pytest.raises(VersionConflict):
+        app.act_on_review(
+            ctx(),
+            "place_legal_hold",
+            result.id,
+            expected_version=result.version + 1,
+            kind=HoldKind.CORONER_INQUEST,
+            reference="I1",
+            blocks_publication=False,
+            placed_on=date(2008, 5, 20),
+        )
+    assert app.recorder.max_notification_id() == before
+
+
+def test_another_boards_review_is_not_found(app: CaseReviews) -> None:
+    app.register_board(admin(), board_id=BOARD, name="B", local_authority="B")
+    result = app.open_review(ctx(), board_id=BOARD, **notification())
+    with pytest.raises(NotFound):
+        app.review(ctx(board="coventry"), result.id)
+
+
+def test_a_reversal_naming_another_reviews_position_is_refused(app: CaseReviews) -> None:
+    from domain.values import CostCategory, CostEntryKind
+
+    app.register_board(admin(), board_id=BOARD, name="B", local_authority="B")
+    first = app.open_review(ctx(), board_id=BOARD, **notification("A"))
+    second = app.open_review(ctx(), board_id=BOARD, **notification("B"))
+    with pytest.raises(UnknownReference):
+        app.record_cost(
+            ctx(),
+            second.id,
+            entry=CostEntryKind.REVERSAL,
+            category=CostCategory.OTHER,
+            amount_pence=1,
+            paying_agency="x",
+            on=date(2009, 1, 1),
+            description="",
+            reverses=first.position,
+        )
+
+
+def test_two_threads_saving_the_same_version_on_postgres_one_wins(postgres_url: str) -> None:
+    app = open_application(postgres_url)
+    app.register_board(admin(), board_id=BOARD, name="B", local_authority="B")
+    review_id = app.open_review(ctx(), board_id=BOARD, **notification()).id
+    loaded = [app.review(ctx(), review_id), app.review(ctx(), review_id)]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def place(review: CaseReview) -> None:
+        review.place_legal_hold(
+            ctx(),
+            kind=HoldKind.POLICE_INVESTIGATION,
+            reference=str(uuid4()),
+            blocks_publication=True,
+            placed_on=date(2008, 5, 18),
+        )
+        barrier.wait()
+        try:
+            app._save(review)
+            outcomes.append("saved")
+        except VersionConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=place, args=(review,)) for review in loaded]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    assert app.review(ctx(), review_id).version == 2
+    app.close()
