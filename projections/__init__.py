@@ -1,0 +1,1 @@
+"""Read models built from the global log: one projection per question, each rebuildable from 0."""

@@ -1,0 +1,59 @@
+"""The contract between the projection engine and each projection."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol
+from uuid import UUID
+
+import orjson
+
+from service.storage import Cursor
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One stored event as read from the global log, in position order."""
+
+    position: int
+    originator_id: UUID
+    version: int
+    topic: str  # e.g. "domain.review:CaseReview.LegalHoldPlaced"
+    state: bytes  # the stored bytes exactly as recorded (the audit log hashes these)
+    _data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def type_name(self) -> str:
+        """The event class name, e.g. 'LegalHoldPlaced'."""
+        return self.topic.rsplit(".", 1)[-1]
+
+    @property
+    def aggregate_name(self) -> str:
+        """The aggregate class name, e.g. 'CaseReview'."""
+        return self.topic.split(":", 1)[-1].split(".", 1)[0]
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The stored fields as JSON values (dates as ISO strings); no Pydantic validation cost."""
+        decoded: dict[str, Any] = orjson.loads(self.state)
+        return decoded
+
+
+class Projection(Protocol):
+    """A read model: its tables, and how a batch of events changes them.
+
+    The engine calls `apply_batch` inside the transaction that also writes the projection's tracking
+    position, so each event is applied exactly once even if the process dies at any point."""
+
+    name: str  # the tracking name and table prefix, e.g. "case_status"
+
+    def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
+        """Create the projection's tables if they do not exist."""
+
+    def drop_tables(self, cursor: Cursor) -> None:
+        """Drop the projection's tables (for a rebuild from position 0)."""
+
+    def apply_batch(self, cursor: Cursor, events: Sequence[LogEvent]) -> None:
+        """Apply events in position order; raise to stop the projection (never skip an event)."""
