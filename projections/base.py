@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
 from uuid import UUID
@@ -22,7 +22,6 @@ class LogEvent:
     version: int
     topic: str  # e.g. "domain.review:CaseReview.LegalHoldPlaced"
     state: bytes  # the stored bytes exactly as recorded (the audit log hashes these)
-    _data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def type_name(self) -> str:
