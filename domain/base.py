@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate as LibraryAggregate
 from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from domain.errors import DateInFuture, DateOrder, RationaleRequired
+from domain.errors import DateInFuture, DateOrder, InvalidValue, RationaleRequired
 from domain.values import Actor
 
 
@@ -72,6 +74,28 @@ class Aggregate(LibraryAggregate):
         """The first event of an aggregate."""
 
         originator_topic: str
+
+    @classmethod
+    def _create(cls, event_class: Any, *, id: UUID | None = None, **kwargs: Any) -> Self:
+        """Create the aggregate; a field value its event refuses becomes InvalidValue."""
+        with values_checked():
+            return super()._create(event_class, id=id, **kwargs)
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        """Record an event; a field value its class refuses becomes InvalidValue."""
+        with values_checked():
+            super().trigger_event(event_class, **kwargs)
+
+
+@contextmanager
+def values_checked() -> Iterator[None]:
+    """Turn an event class's own field validation into the domain's InvalidValue, naming the field."""
+    try:
+        yield
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise InvalidValue(f"{field}: {first['msg']}", field=field) from None
 
 
 def require_rationale(rationale: str | None, field: str = "rationale") -> str:

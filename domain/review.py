@@ -71,7 +71,7 @@ class CaseReview(Aggregate):
 
         effective_field: ClassVar[str] = "notified_on"
         board_id: str
-        case_ref: str
+        case_ref: str = Field(min_length=1, max_length=100)
         regime: Regime
         child: Child
         incident: Incident
