@@ -30,11 +30,18 @@ class OrjsonTranscoder(Transcoder):
 
 
 class PydanticMapper(Mapper[Any]):
-    """Stores an event's fields as JSON (mode="json") and rebuilds them through its Pydantic class."""
+    """Stores an event's fields as JSON (mode="json") and rebuilds them through its Pydantic class.
+
+    Follows the library's schema-versioning convention: an event class whose shape changed declares
+    `class_version: ClassVar[int] = n` and static methods `upcast_v1_v2(state)` ... that bring an
+    older stored state up to date in place; the version is stored in the state when above 1."""
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         event = cast(BaseModel, domain_event)
         state = event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
@@ -45,9 +52,18 @@ class PydanticMapper(Mapper[Any]):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         state = self.transcoder.decode(stored_event.state)
         cls = resolve_topic(stored_event.topic)
+        upcast(cls, state)
         return cls(
             originator_id=stored_event.originator_id, originator_version=stored_event.originator_version, **state
         )
+
+
+def upcast(cls: type, state: dict[str, Any]) -> None:
+    """Bring a stored state written by an older version of `cls` up to its current version, in order."""
+    current = getattr(cls, "class_version", 1)
+    stored = state.pop("class_version", 1)
+    for version in range(stored, current):
+        getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
 
 
 class DatabaseUrl:
