@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     database_url: str = ""
     jwt_secret: str = DEMO_JWT_SECRET
     signing_key: Path | None = None
+    # Signed checkpoints: where their JSON files go (default data_dir/checkpoints) and how often.
+    checkpoint_dir: Path | None = None
+    checkpoint_every_events: int = Field(default=1000, ge=1)
+    checkpoint_every_seconds: float = Field(default=300.0, gt=0)
     # WT 2013's notification deadline is unconfirmed in the sources: configurable, default 5 working days.
     notify_incident_scr_2013_working_days: int = Field(default=5, ge=1, le=60)
     read_wait_seconds: float = Field(default=5.0, ge=0, le=60)
