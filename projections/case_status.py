@@ -1,0 +1,232 @@
+"""Case status: one row per review, with its next deadline and overdue rules as of the reader's today.
+
+Due dates are stored per review and rule while a rule is unmet (`case_status_deadlines`), so the
+overdue filter and the next deadline are answered in SQL against the reader's `today` and never go
+stale. Everything else in a row is stored as it stands after the review's last event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from domain.rules import RULES, Rule, rules_for
+from projections.base import LogEvent
+from projections.review_facts import ReviewFacts, fold, load_facts
+from service.storage import Cursor
+
+_COLUMNS = (
+    "review_id",
+    "board_id",
+    "case_ref",
+    "regime",
+    "stage",
+    "child_pseudonym",
+    "child_age_years",
+    "child_sex",
+    "incident_nature",
+    "occurred_on",
+    "la_aware_on",
+    "notified_on",
+    "decision",
+    "decided_on",
+    "contradicts_criteria",
+    "accepted_on",
+    "publication_option",
+    "planned_on",
+    "published_on",
+    "closed_on",
+    "reviewers",
+    "active_legal_holds",
+    "version",
+    "position",
+)
+_JSON_COLUMNS = frozenset({"reviewers", "active_legal_holds"})
+_SELECT = ", ".join(f"r.{column}" for column in _COLUMNS)
+_STORED = (*_COLUMNS, "facts")
+_UPSERT = (
+    f"INSERT INTO case_status_reviews ({', '.join(_STORED)}) VALUES ({', '.join(['%s'] * len(_STORED))}) "
+    "ON CONFLICT (review_id) DO UPDATE SET " + ", ".join(f"{column} = excluded.{column}" for column in _STORED[1:])
+)
+# A rule is pending while unmet; website retention (met by time) stops being pending on its due date.
+_PENDING = "(d.met_by_time = %s OR d.due_on > %s)"
+_OVERDUE = "d.met_by_time = %s AND d.due_on < %s"
+
+
+class CaseStatusProjection:
+    """One row per review: stage, key dates, reviewers, active holds, pending deadlines."""
+
+    name = "case_status"
+
+    def __init__(self, rules: Sequence[Rule] = RULES) -> None:
+        self.rules = tuple(rules)
+
+    def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
+        """The review rows and their pending deadlines."""
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS case_status_reviews ("
+            "review_id TEXT PRIMARY KEY, board_id TEXT NOT NULL, case_ref TEXT NOT NULL, regime TEXT NOT NULL, "
+            "stage TEXT NOT NULL, child_pseudonym TEXT, child_age_years INTEGER, child_sex TEXT, "
+            "incident_nature TEXT, occurred_on TEXT, la_aware_on TEXT, notified_on TEXT, decision TEXT, "
+            "decided_on TEXT, contradicts_criteria BOOLEAN NOT NULL, accepted_on TEXT, publication_option TEXT, "
+            "planned_on TEXT, published_on TEXT, closed_on TEXT, reviewers TEXT NOT NULL, "
+            "active_legal_holds TEXT NOT NULL, version INTEGER NOT NULL, position BIGINT NOT NULL, "
+            "facts TEXT NOT NULL)"
+        )
+        cursor.execute("CREATE INDEX IF NOT EXISTS case_status_reviews_board ON case_status_reviews (board_id, stage)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS case_status_deadlines ("
+            "review_id TEXT NOT NULL, rule TEXT NOT NULL, rule_order INTEGER NOT NULL, due_on TEXT NOT NULL, "
+            "met_by_time BOOLEAN NOT NULL, PRIMARY KEY (review_id, rule))"
+        )
+        cursor.execute("CREATE INDEX IF NOT EXISTS case_status_deadlines_due ON case_status_deadlines (due_on)")
+
+    def drop_tables(self, cursor: Cursor) -> None:
+        cursor.execute("DROP TABLE IF EXISTS case_status_deadlines")
+        cursor.execute("DROP TABLE IF EXISTS case_status_reviews")
+
+    def apply_batch(self, cursor: Cursor, events: Sequence[LogEvent]) -> None:
+        """Fold the batch into the touched reviews, upsert their rows, refresh moved deadlines."""
+        facts, last, moved = fold(events, lambda ids: load_facts(cursor, "case_status_reviews", ids))
+        if not last:
+            return
+        cursor.executemany(_UPSERT, [_row(facts[rid], rid, event) for rid, event in last.items()])
+        self._replace_deadlines(cursor, {rid: facts[rid] for rid in moved})
+
+    def _replace_deadlines(self, cursor: Cursor, moved: dict[str, ReviewFacts]) -> None:
+        """Store each moved review's unmet rules with their due dates (those do not depend on today)."""
+        if not moved:
+            return
+        cursor.executemany("DELETE FROM case_status_deadlines WHERE review_id = %s", [(rid,) for rid in moved])
+        rows = [row for rid, review in moved.items() for row in self._pending(rid, review)]
+        if rows:
+            cursor.executemany(
+                "INSERT INTO case_status_deadlines (review_id, rule, rule_order, due_on, met_by_time) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                rows,
+            )
+
+    def _pending(self, review_id: str, review: ReviewFacts) -> Iterable[tuple[Any, ...]]:
+        # date.min as today: only due dates and milestone-met dates are taken, never today's status.
+        by_time = {rule.id: rule.met_by is None for rule in rules_for(review.regime, self.rules)}
+        for order, outcome in enumerate(review.outcomes(self.rules, date.min)):
+            if outcome.due_on is not None and outcome.met_on is None:
+                yield review_id, outcome.rule, order, outcome.due_on.isoformat(), by_time[outcome.rule]
+
+
+def _row(review: ReviewFacts, review_id: str, last: LogEvent) -> tuple[Any, ...]:
+    """The stored columns of one review after its latest event."""
+    facts = review.data
+    child, incident = facts["child"], facts["incident"]
+    return (
+        review_id,
+        facts["board_id"],
+        facts["case_ref"],
+        facts["regime"],
+        facts["stage"],
+        child.get("pseudonym"),
+        child.get("age_years"),
+        child.get("sex"),
+        incident["nature"],
+        incident["occurred_on"],
+        incident["la_aware_on"],
+        facts["notified_on"],
+        facts.get("decision"),
+        facts.get("decided_on"),
+        bool(facts["contradicts_criteria"]),
+        facts.get("accepted_on"),
+        facts.get("publication_option"),
+        facts.get("publication_planned_on"),
+        facts.get("published_on"),
+        facts.get("closed_on"),
+        orjson.dumps(facts["reviewers"]).decode(),
+        orjson.dumps(review.active_holds()).decode(),
+        last.version,
+        last.position,
+        review.to_json(),
+    )
+
+
+# ---- queries ------------------------------------------------------------------------------------
+
+
+def list_reviews(
+    cursor: Cursor,
+    *,
+    today: date,
+    board_id: str | None = None,
+    stage: str | None = None,
+    regime: str | None = None,
+    overdue: bool | None = None,
+) -> list[dict[str, Any]]:
+    """Case status rows ordered by board and case reference, filtered as asked."""
+    where, params = _filters(today, board_id=board_id, stage=stage, regime=regime, overdue=overdue)
+    cursor.execute(f"SELECT {_SELECT} FROM case_status_reviews r{where} ORDER BY r.board_id, r.case_ref", params)
+    rows = [_as_dict(found) for found in cursor.fetchall()]
+    if rows:
+        cursor.execute(
+            "SELECT d.review_id, d.rule, d.due_on, d.met_by_time FROM case_status_deadlines d "
+            f"JOIN case_status_reviews r ON r.review_id = d.review_id{where} ORDER BY d.review_id, d.rule_order",
+            params,
+        )
+        _add_deadlines(rows, cursor.fetchall(), today)
+    return rows
+
+
+def get_review(cursor: Cursor, review_id: UUID, *, today: date) -> dict[str, Any] | None:
+    """One review's case status row, or None."""
+    cursor.execute(f"SELECT {_SELECT} FROM case_status_reviews r WHERE r.review_id = %s", (str(review_id),))
+    found = cursor.fetchone()
+    if found is None:
+        return None
+    row = _as_dict(found)
+    cursor.execute(
+        "SELECT review_id, rule, due_on, met_by_time FROM case_status_deadlines d WHERE d.review_id = %s "
+        "ORDER BY rule_order",
+        (str(review_id),),
+    )
+    _add_deadlines([row], cursor.fetchall(), today)
+    return row
+
+
+def _filters(
+    today: date, *, board_id: str | None, stage: str | None, regime: str | None, overdue: bool | None
+) -> tuple[str, list[Any]]:
+    """A WHERE clause over `r` (case_status_reviews) and its parameters."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (("board_id", board_id), ("stage", stage), ("regime", regime)):
+        if value is not None:
+            clauses.append(f"r.{column} = %s")
+            params.append(value)
+    if overdue is not None:
+        exists = f"EXISTS (SELECT 1 FROM case_status_deadlines d WHERE d.review_id = r.review_id AND {_OVERDUE})"
+        clauses.append(exists if overdue else f"NOT {exists}")
+        params.extend([False, today.isoformat()])
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _as_dict(found: Sequence[Any]) -> dict[str, Any]:
+    row = dict(zip(_COLUMNS, found, strict=True))
+    for column in _JSON_COLUMNS:
+        row[column] = orjson.loads(row[column])
+    row["contradicts_criteria"] = bool(row["contradicts_criteria"])
+    return row
+
+
+def _add_deadlines(rows: list[dict[str, Any]], deadlines: Iterable[Sequence[Any]], today: date) -> None:
+    """Set next_deadline and overdue_rules as of `today`, as domain.deadlines defines them."""
+    by_review: dict[str, list[tuple[str, str, bool]]] = {}
+    for review_id, rule, due_on, met_by_time in deadlines:
+        by_review.setdefault(review_id, []).append((rule, due_on, bool(met_by_time)))
+    iso_today = today.isoformat()
+    for row in rows:
+        pending = [(due_on, rule, by_time) for rule, due_on, by_time in by_review.get(row["review_id"], ())]
+        open_now = [(due_on, rule) for due_on, rule, by_time in pending if not by_time or due_on > iso_today]
+        earliest = min(open_now, key=lambda item: item[0], default=None)
+        row["next_deadline"] = None if earliest is None else {"rule": earliest[1], "due_on": earliest[0]}
+        row["overdue_rules"] = [rule for due_on, rule, by_time in pending if not by_time and due_on < iso_today]

@@ -1,0 +1,309 @@
+"""A review's dated facts as the read models keep them: the aggregate's own rules over stored JSON.
+
+Case status and timeliness both need a review's milestones and legal holds with every correction
+applied. Each keeps its own copy (projections never read each other) as a JSON column, loads the
+copies a batch touches, folds the batch's events in here and writes them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+import orjson
+
+from domain.corrections import HOLD_FIELDS, REVIEW_DATES
+from domain.deadlines import HoldPeriod, RuleOutcome, evaluate
+from domain.review import CaseReview
+from domain.rules import RULES, Rule, with_overrides
+from domain.values import InitiationDecision, Regime, Stage
+from projections.base import LogEvent
+from service.settings import Settings
+from service.storage import Cursor
+
+# Keys named like the aggregate's attributes, so domain.corrections.REVIEW_DATES names them directly.
+_DATE_KEYS = (
+    "notified_on",
+    "rapid_review_completed_on",
+    "decided_on",
+    "panel_told_not_initiating_on",
+    "accepted_on",
+    "publication_planned_on",
+    "pre_publication_copy_sent_on",
+    "published_on",
+    "closed_on",
+)
+
+
+def deadline_rules(settings: Settings) -> tuple[Rule, ...]:
+    """The rule table with the configurable SCR 2013 notification length applied."""
+    return with_overrides(RULES, {"notify_incident:scr-2013": settings.notify_incident_scr_2013_working_days})
+
+
+class ReviewFacts:
+    """One review's facts as JSON values (dates as ISO text), changed by its events in order."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict[str, Any] | None = None) -> None:
+        self.data: dict[str, Any] = data if data is not None else {}
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> ReviewFacts:
+        return cls(orjson.loads(text))
+
+    def to_json(self) -> str:
+        return orjson.dumps(self.data).decode()
+
+    def apply(self, event: LogEvent) -> bool:
+        """Fold one CaseReview event in; True when a milestone or hold changed (deadlines move)."""
+        handler = _HANDLERS.get(event.type_name)
+        return False if handler is None else handler(self.data, event.data, event.version)
+
+    # ---- what the read models ask -----------------------------------------------------------
+
+    @property
+    def regime(self) -> Regime:
+        return Regime(self.data["regime"])
+
+    @property
+    def initiated_on(self) -> str | None:
+        """The date of a decision to initiate a review (None when not initiated)."""
+        decision = self.data.get("decision")
+        return self.data.get("decided_on") if decision and InitiationDecision(decision).initiates else None
+
+    def milestones(self) -> dict[str, date]:
+        """The dates the rules start from and are met by, by the aggregate's own definition."""
+        dated = _Dated(self.data)
+        found: dict[str, date] = CaseReview.milestones.fget(dated)  # type: ignore[attr-defined]
+        return found
+
+    def hold_periods(self) -> list[HoldPeriod]:
+        return [
+            HoldPeriod(date.fromisoformat(hold["placed_on"]), _date(hold.get("lifted_on")))
+            for hold in self.data["holds"].values()
+        ]
+
+    def active_holds(self) -> list[dict[str, Any]]:
+        """Holds not lifted, in the order they were placed."""
+        return [
+            {"hold_id": hold_id, **{key: hold[key] for key in _HOLD_KEYS}}
+            for hold_id, hold in self.data["holds"].items()
+            if hold.get("lifted_on") is None
+        ]
+
+    def outcomes(self, rules: Sequence[Rule], today: date) -> list[RuleOutcome]:
+        """domain.deadlines.evaluate over these facts."""
+        return evaluate(self.regime, self.milestones(), self.hold_periods(), today, rules)
+
+
+class _Dated:
+    """The aggregate's `milestones` and `publication_due_on` properties run over stored facts."""
+
+    publication_due_on = CaseReview.publication_due_on
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.incident = SimpleNamespace(la_aware_on=date.fromisoformat(data["incident"]["la_aware_on"]))
+        for key in _DATE_KEYS:
+            setattr(self, key, _date(data.get(key)))
+        decision = data.get("decision")
+        self.decision = InitiationDecision(decision) if decision else None
+        self.publication_option = data.get("publication_option")
+
+
+_HOLD_KEYS = ("kind", "reference", "blocks_publication", "placed_on", "overridden")
+
+
+def _date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+# ---- how each event changes the facts (mirrors CaseReview's `apply` methods) ----------------------
+
+Handler = Callable[[dict[str, Any], dict[str, Any], int], bool]
+
+
+def _notified(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+    facts.clear()
+    facts.update(
+        board_id=data["board_id"],
+        case_ref=data["case_ref"],
+        regime=data["regime"],
+        child=data["child"],
+        incident=data["incident"],
+        notified_on=data["notified_on"],
+        stage=Stage.NOTIFIED.value,
+        contradicts_criteria=False,
+        reviewers=[],
+        holds={},
+        hold_versions={},
+    )
+    return True
+
+
+def _rapid_review(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+    facts["rapid_review_completed_on"] = data["completed_on"]
+    facts["stage"] = Stage.RAPID_REVIEWED.value
+    return True
+
+
+def _initiation(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+    facts["decision"] = data["decision"]
+    facts["decided_on"] = data["decided_on"]
+    facts["contradicts_criteria"] = data["contradicts_criteria"]
+    initiates = InitiationDecision(data["decision"]).initiates
+    facts["stage"] = (Stage.INITIATED if initiates else Stage.NOT_INITIATED).value
+    return True
+
+
+def _panel_notified(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+    if data["subject"] == "not_initiating" and facts.get("panel_told_not_initiating_on") is None:
+        facts["panel_told_not_initiating_on"] = data["sent_on"]
+        return True
+    return False
+
+
+def _reviewer(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+    facts["reviewers"].append(data["name"])
+    return False
+
+
+def _hold_placed(facts: dict[str, Any], data: dict[str, Any], version: int) -> bool:
+    facts["holds"][data["hold_id"]] = {key: data[key] for key in _HOLD_KEYS if key != "overridden"} | {
+        "lifted_on": None,
+        "overridden": False,
+    }
+    facts["hold_versions"][str(version)] = data["hold_id"]
+    return True
+
+
+def _hold_lifted(facts: dict[str, Any], data: dict[str, Any], version: int) -> bool:
+    facts["holds"][data["hold_id"]]["lifted_on"] = data["lifted_on"]
+    facts["hold_versions"][str(version)] = data["hold_id"]
+    return True
+
+
+def _override(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+    facts["holds"][data["hold_id"]]["overridden"] = True
+    return False
+
+
+def _setter(key: str, field: str, stage: Stage | None = None) -> Handler:
+    """A handler copying one dated field (and moving the stage when the event does)."""
+
+    def handle(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+        facts[key] = data[field]
+        if stage is not None:
+            facts["stage"] = stage.value
+        return True
+
+    return handle
+
+
+def _publication_decided(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+    facts["publication_option"] = data["option"]
+    facts["publication_planned_on"] = data.get("planned_on")
+    facts["stage"] = Stage.PUBLICATION_DECIDED.value
+    return True
+
+
+def _copies_sent(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+    if facts.get("pre_publication_copy_sent_on") is None:
+        facts["pre_publication_copy_sent_on"] = data["sent_on"]
+        return True
+    return False
+
+
+def _corrected(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+    """The aggregate's apply_correction: the same tables decide what a correction reaches."""
+    key = (data["corrects_type"], data["field"])
+    value = data["value"]
+    subject = facts["hold_versions"].get(str(data["corrects_version"]))
+    if key in REVIEW_DATES:
+        facts[REVIEW_DATES[key]] = value
+    elif key in HOLD_FIELDS and subject in facts["holds"]:
+        facts["holds"][subject][HOLD_FIELDS[key]] = value
+    elif data["corrects_type"] == "Notified" and data["field"].startswith(("incident.", "child.")):
+        part, _, name = data["field"].partition(".")
+        facts[part][name] = value
+    else:
+        return False
+    return True
+
+
+def _closed(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+    facts["stage_before_closure"] = facts["stage"]
+    facts["stage"] = Stage.CLOSED.value
+    facts["closed_on"] = data["closed_on"]
+    return False
+
+
+def _reopened(facts: dict[str, Any], _data: dict[str, Any], _version: int) -> bool:
+    facts["stage"] = facts.get("stage_before_closure") or Stage.NOTIFIED.value
+    facts["closed_on"] = None
+    return False
+
+
+_HANDLERS: dict[str, Handler] = {
+    "Notified": _notified,
+    "RapidReviewCompleted": _rapid_review,
+    "InitiationDecided": _initiation,
+    "PanelNotified": _panel_notified,
+    "ReviewerCommissioned": _reviewer,
+    "LegalHoldPlaced": _hold_placed,
+    "LegalHoldLifted": _hold_lifted,
+    "PublicationOverrideRecorded": _override,
+    "ReportAccepted": _setter("accepted_on", "accepted_on", Stage.REPORT_ACCEPTED),
+    "PublicationDecided": _publication_decided,
+    "PrePublicationCopiesSent": _copies_sent,
+    "Published": _setter("published_on", "published_on", Stage.PUBLISHED),
+    "Corrected": _corrected,
+    "Closed": _closed,
+    "Reopened": _reopened,
+}
+
+REVIEW_EVENT_TYPES = frozenset(_HANDLERS)
+
+
+def load_facts(cursor: Cursor, table: str, review_ids: Iterable[str]) -> dict[str, ReviewFacts]:
+    """The stored facts of the given reviews from `table` (columns review_id, facts)."""
+    found: dict[str, ReviewFacts] = {}
+    for chunk in chunks(sorted(set(review_ids)), 500):
+        cursor.execute(
+            f"SELECT review_id, facts FROM {table} WHERE review_id IN ({placeholders(len(chunk))})",
+            chunk,
+        )
+        found.update((review_id, ReviewFacts.from_json(text)) for review_id, text in cursor.fetchall())
+    return found
+
+
+def fold(
+    events: Sequence[LogEvent], stored: Callable[[Iterable[str]], dict[str, ReviewFacts]]
+) -> tuple[dict[str, ReviewFacts], dict[str, LogEvent], set[str]]:
+    """Apply a batch's CaseReview events: facts by review, each review's last event, and reviews whose dates moved.
+
+    `stored` loads the facts of reviews opened before this batch."""
+    reviews = [event for event in events if event.aggregate_name == "CaseReview"]
+    earlier = {str(e.originator_id) for e in reviews if e.type_name != "Notified"}
+    facts = stored(earlier)
+    last: dict[str, LogEvent] = {}
+    moved: set[str] = set()
+    for event in reviews:
+        review_id = str(event.originator_id)
+        current = facts.setdefault(review_id, ReviewFacts())
+        if current.apply(event):
+            moved.add(review_id)
+        last[review_id] = event
+    return facts, last, moved
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    """Slices of at most `size` items (keeps IN lists and parameter counts bounded)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)

@@ -1,0 +1,355 @@
+"""Timeliness: every review against every rule of its regime, and national and per-board aggregates.
+
+Per review, the answer is domain.deadlines.evaluate over the stored facts with the reader's today,
+using the rule table the projection was built with (kept in `timeliness_settings`). For aggregates,
+each started rule is stored as day numbers (date ordinals): due, met, the rule's clock period, and
+each review's legal holds merged into disjoint spans, so counts, overdue status and legal-hold days
+are summed in SQL against today. No child detail is stored here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from domain.deadlines import HoldPeriod
+from domain.rules import RULES, Direction, Rule, rules_for, with_overrides
+from projections.base import LogEvent
+from projections.percentiles import summary
+from projections.review_facts import ReviewFacts, fold, load_facts
+from service.storage import Cursor
+
+_SETTING = "rule_overrides"
+
+
+class TimelinessProjection:
+    """Per review and rule: due and met dates, clock periods and legal-hold spans."""
+
+    name = "timeliness"
+
+    def __init__(self, rules: Sequence[Rule] = RULES) -> None:
+        self.rules = tuple(rules)
+
+    def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
+        """Reviews, their started rules, their merged hold spans, and the rule settings used."""
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS timeliness_reviews ("
+            "review_id TEXT PRIMARY KEY, board_id TEXT NOT NULL, regime TEXT NOT NULL, initiated_on TEXT, "
+            "days_to_acceptance INTEGER, days_to_publication INTEGER, contradicts_criteria BOOLEAN NOT NULL, "
+            "position BIGINT NOT NULL, facts TEXT NOT NULL)"
+        )
+        cursor.execute("CREATE INDEX IF NOT EXISTS timeliness_reviews_board ON timeliness_reviews (board_id)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS timeliness_rules ("
+            "review_id TEXT NOT NULL, rule TEXT NOT NULL, due_day INTEGER NOT NULL, met_day INTEGER, "
+            "met_by_time BOOLEAN NOT NULL, period_from INTEGER, period_to INTEGER, period_cap INTEGER, "
+            "PRIMARY KEY (review_id, rule))"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS timeliness_holds ("
+            "review_id TEXT NOT NULL, from_day INTEGER NOT NULL, to_day INTEGER, PRIMARY KEY (review_id, from_day))"
+        )
+        cursor.execute("CREATE TABLE IF NOT EXISTS timeliness_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        overrides = {
+            f"{rule.id}:{regime}": rule.length
+            for rule in self.rules
+            if not rule.confirmed
+            for regime in sorted(rule.regimes)
+        }
+        cursor.execute(
+            "INSERT INTO timeliness_settings (name, value) VALUES (%s, %s) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (_SETTING, orjson.dumps(overrides).decode()),
+        )
+
+    def drop_tables(self, cursor: Cursor) -> None:
+        for table in ("timeliness_rules", "timeliness_holds", "timeliness_reviews", "timeliness_settings"):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def apply_batch(self, cursor: Cursor, events: Sequence[LogEvent]) -> None:
+        """Fold the batch into the touched reviews; rewrite the rules and holds of reviews whose dates moved."""
+        facts, last, moved = fold(events, lambda ids: load_facts(cursor, "timeliness_reviews", ids))
+        if not last:
+            return
+        cursor.executemany(
+            "INSERT INTO timeliness_reviews (review_id, board_id, regime, initiated_on, days_to_acceptance, "
+            "days_to_publication, contradicts_criteria, position, facts) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (review_id) DO UPDATE SET initiated_on = excluded.initiated_on, "
+            "days_to_acceptance = excluded.days_to_acceptance, days_to_publication = excluded.days_to_publication, "
+            "contradicts_criteria = excluded.contradicts_criteria, position = excluded.position, "
+            "facts = excluded.facts",
+            [_review_row(rid, facts[rid], event) for rid, event in last.items()],
+        )
+        if moved:
+            ids = [(rid,) for rid in moved]
+            cursor.executemany("DELETE FROM timeliness_rules WHERE review_id = %s", ids)
+            cursor.executemany("DELETE FROM timeliness_holds WHERE review_id = %s", ids)
+            rules = [row for rid in moved for row in self._rule_rows(rid, facts[rid])]
+            holds = [(rid, *span) for rid in moved for span in merged_spans(facts[rid].hold_periods())]
+            if rules:
+                cursor.executemany(
+                    "INSERT INTO timeliness_rules (review_id, rule, due_day, met_day, met_by_time, period_from, "
+                    "period_to, period_cap) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    rules,
+                )
+            if holds:
+                cursor.executemany(
+                    "INSERT INTO timeliness_holds (review_id, from_day, to_day) VALUES (%s, %s, %s)", holds
+                )
+
+    def _rule_rows(self, review_id: str, review: ReviewFacts) -> Iterable[tuple[Any, ...]]:
+        """Started rules as day numbers; an unknown bound (NULL) means today when read."""
+        by_id = {rule.id: rule for rule in rules_for(review.regime, self.rules)}
+        # date.min as today: only due dates and milestone-met dates are taken, never today's status.
+        for outcome in review.outcomes(self.rules, date.min):
+            if outcome.start_on is None or outcome.due_on is None:
+                continue
+            rule = by_id[outcome.rule]
+            start, met = outcome.start_on.toordinal(), _day(outcome.met_on)
+            by_time = rule.met_by is None
+            # The clock runs [start, met or today); a before-rule runs [met or today, start).
+            period = (start, met) if rule.direction is Direction.AFTER else (met, start)
+            cap = outcome.due_on.toordinal() if by_time else None
+            yield review_id, rule.id, outcome.due_on.toordinal(), met, by_time, *period, cap
+
+
+def _review_row(review_id: str, review: ReviewFacts, last: LogEvent) -> tuple[Any, ...]:
+    facts = review.data
+    initiated = review.initiated_on
+    return (
+        review_id,
+        facts["board_id"],
+        facts["regime"],
+        initiated,
+        _days_between(initiated, facts.get("accepted_on")),
+        _days_between(initiated, facts.get("published_on")),
+        bool(facts["contradicts_criteria"]),
+        last.position,
+        review.to_json(),
+    )
+
+
+def merged_spans(holds: Sequence[HoldPeriod]) -> list[tuple[int, int | None]]:
+    """Hold periods merged into disjoint [from, to) day spans; to is None while a hold is active."""
+    spans: list[list[int | None]] = []
+    for hold in sorted(holds, key=lambda h: h.placed_on):
+        start, end = hold.placed_on.toordinal(), _day(hold.lifted_on)
+        last = spans[-1] if spans else None
+        if last is not None and (last[1] is None or start <= last[1]):
+            last[1] = None if end is None or last[1] is None else max(last[1], end)
+        else:
+            spans.append([start, end])
+    return [(int(span[0] or 0), span[1]) for span in spans]
+
+
+def _day(on: date | None) -> int | None:
+    return None if on is None else on.toordinal()
+
+
+def _days_between(start: str | None, end: str | None) -> int | None:
+    if start is None or end is None:
+        return None
+    return (date.fromisoformat(end) - date.fromisoformat(start)).days
+
+
+# ---- queries ------------------------------------------------------------------------------------
+
+
+def review_timeliness(cursor: Cursor, review_id: UUID, *, today: date) -> list[dict[str, Any]] | None:
+    """Every rule of the review's regime as of `today` (domain.deadlines), or None for an unknown review."""
+    cursor.execute("SELECT facts FROM timeliness_reviews WHERE review_id = %s", (str(review_id),))
+    found = cursor.fetchone()
+    if found is None:
+        return None
+    return [outcome.as_dict() for outcome in ReviewFacts.from_json(found[0]).outcomes(_rules(cursor), today)]
+
+
+def _rules(cursor: Cursor) -> tuple[Rule, ...]:
+    """The rule table the stored rows were computed with."""
+    cursor.execute("SELECT value FROM timeliness_settings WHERE name = %s", (_SETTING,))
+    found = cursor.fetchone()
+    overrides: dict[str, int] = orjson.loads(found[0]) if found else {}
+    return with_overrides(RULES, overrides)
+
+
+# Per review and rule: the clock's [lo, hi) with today for an open bound, capped for retention.
+_PERIODS = (
+    "SELECT t.review_id, t.board_id, x.rule, x.due_day, x.met_day, x.met_by_time, "
+    "COALESCE(x.period_from, %s) AS lo, "
+    "CASE WHEN x.period_to IS NOT NULL THEN x.period_to "
+    "WHEN x.period_cap IS NOT NULL AND x.period_cap < %s THEN x.period_cap ELSE %s END AS hi "
+    "FROM timeliness_rules x JOIN timeliness_reviews t ON t.review_id = x.review_id"
+)
+# Each merged hold span's overlap with the clock period, in days (spans are disjoint: no double count).
+_OVERLAP = (
+    "(CASE WHEN COALESCE(h.to_day, %s) < p.hi THEN COALESCE(h.to_day, %s) ELSE p.hi END) - "
+    "(CASE WHEN h.from_day > p.lo THEN h.from_day ELSE p.lo END)"
+)
+
+
+def aggregate_timeliness(
+    cursor: Cursor,
+    *,
+    today: date,
+    board_id: str | None = None,
+    regime: str | None = None,
+    from_on: date | None = None,
+    to_on: date | None = None,
+) -> dict[str, Any]:
+    """National totals and per-board figures as of `today`; the period filters on the initiation date."""
+    where, params = _filters(board_id, regime, from_on, to_on)
+    day = today.toordinal()
+    boards: dict[str, dict[str, Any]] = {}
+    cursor.execute(
+        "SELECT t.board_id, COUNT(*), SUM(CASE WHEN t.initiated_on IS NOT NULL THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN t.contradicts_criteria THEN 1 ELSE 0 END) FROM timeliness_reviews t{where} "
+        "GROUP BY t.board_id",
+        params,
+    )
+    for board, reviews, initiated, against in cursor.fetchall():
+        boards[board] = _empty(int(reviews), int(initiated or 0), int(against or 0))
+    _rule_counts(cursor, boards, where, params, day)
+    _hold_days(cursor, boards, where, params, day)
+    national = _national(boards.values(), _durations(cursor, boards, where, params))
+    return {
+        "today": today.isoformat(),
+        "filters": {
+            "board_id": board_id,
+            "regime": regime,
+            "from_on": None if from_on is None else from_on.isoformat(),
+            "to_on": None if to_on is None else to_on.isoformat(),
+            "period_applies_to": "initiation date",
+        },
+        "national": national,
+        "boards": [{"board_id": board, **figures} for board, figures in sorted(boards.items())],
+    }
+
+
+def _filters(
+    board_id: str | None, regime: str | None, from_on: date | None, to_on: date | None
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for clause, value in (
+        ("t.board_id = %s", board_id),
+        ("t.regime = %s", regime),
+        ("t.initiated_on >= %s", None if from_on is None else from_on.isoformat()),
+        ("t.initiated_on <= %s", None if to_on is None else to_on.isoformat()),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _empty(reviews: int, initiated: int, against: int) -> dict[str, Any]:
+    return {
+        "reviews": reviews,
+        "initiated": initiated,
+        "decisions_against_criteria": against,
+        "rules": {},
+        "days_initiation_to_acceptance": summary([]),
+        "days_initiation_to_publication": summary([]),
+        "legal_hold_days": {"total": 0, "reviews_with_holds": 0},
+    }
+
+
+def _run(cursor: Cursor, sql: str, params: list[Any], day: int) -> list[Any]:
+    """Run a query whose placeholders before the filters all stand for today's day number."""
+    cursor.execute(sql, [day] * (sql.count("%s") - len(params)) + params)
+    return cursor.fetchall()
+
+
+def _rule_counts(cursor: Cursor, boards: dict[str, dict[str, Any]], where: str, params: list[Any], day: int) -> None:
+    """Per board and rule: met in time, met late, overdue (unmet past due), open, and legal-hold days."""
+    counts = _run(
+        cursor,
+        "SELECT p.board_id, p.rule, "
+        "SUM(CASE WHEN p.met_day <= p.due_day OR (p.met_by_time AND p.due_day <= %s) THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN p.met_day > p.due_day THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN p.met_day IS NULL AND NOT p.met_by_time AND p.due_day < %s THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN p.met_day IS NULL AND (p.due_day > %s OR (NOT p.met_by_time AND p.due_day = %s)) "
+        "THEN 1 ELSE 0 END) "
+        f"FROM ({_PERIODS}{where}) p GROUP BY p.board_id, p.rule",
+        params,
+        day,
+    )
+    for board, rule, within, met_late, overdue, still_open in counts:
+        boards[board]["rules"][rule] = {
+            "within_deadline": int(within),
+            "late": int(met_late) + int(overdue),
+            "met_late": int(met_late),
+            "overdue": int(overdue),
+            "open": int(still_open),
+            "legal_hold_days": 0,
+        }
+    hold_days = _run(
+        cursor,
+        f"SELECT p.board_id, p.rule, SUM(CASE WHEN {_OVERLAP} > 0 THEN {_OVERLAP} ELSE 0 END) "
+        f"FROM ({_PERIODS}{where}) p JOIN timeliness_holds h ON h.review_id = p.review_id "
+        "GROUP BY p.board_id, p.rule",
+        params,
+        day,
+    )
+    for board, rule, days in hold_days:
+        boards[board]["rules"][rule]["legal_hold_days"] = int(days or 0)
+
+
+def _hold_days(cursor: Cursor, boards: dict[str, dict[str, Any]], where: str, params: list[Any], day: int) -> None:
+    """Per board: days under at least one legal hold (each review's days counted once), and how many reviews."""
+    found = _run(
+        cursor,
+        "SELECT t.board_id, SUM(COALESCE(h.to_day, %s) - h.from_day), COUNT(DISTINCT t.review_id) "
+        f"FROM timeliness_holds h JOIN timeliness_reviews t ON t.review_id = h.review_id{where} GROUP BY t.board_id",
+        params,
+        day,
+    )
+    for board, days, reviews in found:
+        boards[board]["legal_hold_days"] = {"total": int(days or 0), "reviews_with_holds": int(reviews)}
+
+
+_DURATIONS = {
+    "days_initiation_to_acceptance": "days_to_acceptance",
+    "days_initiation_to_publication": "days_to_publication",
+}
+
+
+def _durations(
+    cursor: Cursor, boards: dict[str, dict[str, Any]], where: str, params: list[Any]
+) -> dict[str, list[int]]:
+    """Median and 90th percentile days per board; returns every board's values for the national figure."""
+    national: dict[str, list[int]] = {}
+    for key, column in _DURATIONS.items():
+        joiner = " AND " if where else " WHERE "
+        cursor.execute(
+            f"SELECT t.board_id, t.{column} FROM timeliness_reviews t{where}{joiner}t.{column} IS NOT NULL",
+            params,
+        )
+        by_board: dict[str, list[int]] = {}
+        for board, days in cursor.fetchall():
+            by_board.setdefault(board, []).append(int(days))
+        for board, values in by_board.items():
+            boards[board][key] = summary(values)
+        national[key] = [days for values in by_board.values() for days in values]
+    return national
+
+
+def _national(boards: Iterable[dict[str, Any]], durations: dict[str, list[int]]) -> dict[str, Any]:
+    """The boards' figures added up; percentiles over every review, not averaged over boards."""
+    total = _empty(0, 0, 0)
+    for figures in boards:
+        for key in ("reviews", "initiated", "decisions_against_criteria"):
+            total[key] += figures[key]
+        for key in ("total", "reviews_with_holds"):
+            total["legal_hold_days"][key] += figures["legal_hold_days"][key]
+        for rule, counts in figures["rules"].items():
+            into = total["rules"].setdefault(rule, dict.fromkeys(counts, 0))
+            for name, value in counts.items():
+                into[name] += value
+    for key, values in durations.items():
+        total[key] = summary(values)
+    return total
