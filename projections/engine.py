@@ -1,0 +1,249 @@
+"""The projection engine: follows the global log in batches and keeps every read model exactly once.
+
+Each batch of a projection is one transaction: its view changes and its new tracking position, so a
+process killed at any point leaves each projection at the end of a batch it fully applied. Events
+are read once per batch for all projections that are at the same place. A projection that raises is
+stopped at the exact event that failed (earlier events of the batch are still applied); the error
+and that event's position are kept in its tracking row for `status`, and the other projections carry
+on. A stopped projection is retried when the engine starts again (a fixed release) or on rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import psycopg
+
+from projections import tracking
+from projections.base import LogEvent, Projection
+from projections.log_reader import open_log
+from service.application import CaseReviews
+from service.storage import Database
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]  # called with the number of events each batch applied
+
+IDLE_POLL_SECONDS = 1.0  # PostgreSQL wakes on NOTIFY; this only covers a lost notification
+SQLITE_POLL_SECONDS = 0.2  # SQLite cannot notify: other processes' commands are seen by polling
+SETTLING_POLL_SECONDS = 0.02  # an in-flight writer holds the safe head: it commits within moments
+MAX_BACKOFF_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    """How far one projection has read, how far the log goes, and why it stopped if it did."""
+
+    name: str
+    position: int
+    head: int
+    lag: int
+    error: str | None
+    error_position: int | None = None
+
+
+def is_transient(error: BaseException) -> bool:
+    """A database that is briefly away or busy: retry later, it is not the projection's fault."""
+    if isinstance(error, psycopg.OperationalError):
+        return True
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
+
+
+class ProjectionEngine:
+    """Runs a set of projections over one application's log, in the database of their tables."""
+
+    def __init__(
+        self, app: CaseReviews, db: Database, projections: Sequence[Projection], *, batch_size: int = 2000
+    ) -> None:
+        names = [projection.name for projection in projections]
+        if len(set(names)) != len(names):
+            raise ValueError(f"projection names must be unique: {names}")
+        self.db = db
+        self.projections = list(projections)
+        self.batch_size = batch_size
+        self._log = open_log(app, db)
+        self._stopped_here: set[str] = set()  # failed in this process: not retried until restart/rebuild
+        self._wakeup = threading.Event()
+        self._applied = threading.Condition()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ---- setup and catch-up --------------------------------------------------------------------
+
+    def setup(self) -> None:
+        """Create every projection's tables and its tracking row (idempotent)."""
+        with self.db.transaction() as cursor:
+            tracking.create_table(cursor)
+            for projection in self.projections:
+                projection.create_tables(cursor, postgres=self.db.is_postgres)
+                tracking.ensure_row(cursor, projection.name)
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Apply everything up to the safe head in batches; returns how many events were read and applied."""
+        return self._catch_up(self.projections, progress)
+
+    def rebuild(self, name: str | None = None, progress: Progress | None = None) -> int:
+        """Drop one projection (or all), recreate it empty and replay the log from position 0."""
+        chosen = [projection for projection in self.projections if name in (None, projection.name)]
+        if not chosen:
+            known = ", ".join(projection.name for projection in self.projections) or "none"
+            raise KeyError(f"no projection named {name!r} (known: {known})")
+        for projection in chosen:
+            with self.db.transaction() as cursor:
+                tracking.create_table(cursor)
+                projection.drop_tables(cursor)
+                projection.create_tables(cursor, postgres=self.db.is_postgres)
+                tracking.ensure_row(cursor, projection.name)
+                tracking.reset(cursor, projection.name)
+            self._stopped_here.discard(projection.name)
+        return self._catch_up(chosen, progress)
+
+    def _catch_up(self, projections: Sequence[Projection], progress: Progress | None) -> int:
+        total = 0
+        while applied := self._step(projections):
+            total += applied
+            if progress is not None:
+                progress(applied)
+        return total
+
+    def _step(self, projections: Sequence[Projection]) -> int:
+        """Read one batch from the furthest-behind projection and apply it to each that needs it."""
+        positions = self._positions()
+        running = [p for p in projections if p.name not in self._stopped_here]
+        if not running:
+            return 0
+        start = min(positions[p.name] for p in running)
+        safe = self._log.safe_head()
+        if start >= safe:
+            return 0
+        events = self._log.read(after=start, upto=safe, limit=self.batch_size)
+        for projection in running:
+            position = positions[projection.name]
+            self._apply_until_failure(projection, position, events[bisect_right(events, position, key=_position) :])
+        with self._applied:
+            self._applied.notify_all()
+        return len(events)
+
+    def _apply_until_failure(self, projection: Projection, position: int, events: Sequence[LogEvent]) -> int | None:
+        """Apply events from `position`; on an error find the first failing event by halving the batch.
+
+        Returns the new position, or None once the projection has stopped (or another worker moved it)."""
+        if not events:
+            return position
+        try:
+            with self.db.transaction() as cursor:
+                tracking.advance(cursor, projection.name, expected=position, position=events[-1].position)
+                projection.apply_batch(cursor, events)
+        except tracking.PositionMoved:
+            return None
+        except Exception as error:
+            if is_transient(error):
+                raise
+            if len(events) > 1:
+                half = len(events) // 2
+                reached = self._apply_until_failure(projection, position, events[:half])
+                return None if reached is None else self._apply_until_failure(projection, reached, events[half:])
+            self._stop_projection(projection, events[0].position, error)
+            return None
+        return events[-1].position
+
+    def _stop_projection(self, projection: Projection, position: int, error: Exception) -> None:
+        log.error("projection %s stopped at position %d", projection.name, position, exc_info=error)
+        self._stopped_here.add(projection.name)
+        with self.db.transaction() as cursor:
+            tracking.record_error(cursor, projection.name, position=position, error=f"{type(error).__name__}: {error}")
+
+    # ---- following the log ---------------------------------------------------------------------
+
+    def run(self, stop: threading.Event) -> None:
+        """Follow the log until `stop` is set: NOTIFY (PostgreSQL) or polling and `wake()` (SQLite)."""
+        listener = threading.Thread(target=self._log.listen, args=(self._wakeup, stop), daemon=True)
+        listener.start()
+        backoff = 0.0
+        while not stop.is_set():
+            try:
+                self.catch_up()
+                backoff = 0.0
+            except Exception:
+                backoff = min(MAX_BACKOFF_SECONDS, backoff * 2 or 0.1)
+                log.exception("projection engine could not read or apply the log; retrying in %.1fs", backoff)
+            self._wakeup.wait(timeout=backoff or self._poll_seconds())
+            self._wakeup.clear()
+        listener.join()
+
+    def _poll_seconds(self) -> float:
+        if self._log.settling():
+            return SETTLING_POLL_SECONDS
+        return IDLE_POLL_SECONDS if self.db.is_postgres else SQLITE_POLL_SECONDS
+
+    def wake(self) -> None:
+        """Look at the log now (after a command in this process) rather than at the next poll."""
+        self._wakeup.set()
+
+    def start_in_background(self) -> None:
+        """Follow the log in a daemon thread (the embedded mode of `scr serve`)."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self.run, args=(self._stop,), name="projections", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the background thread after its current batch."""
+        self._stop.set()
+        self._wakeup.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    # ---- reading progress ----------------------------------------------------------------------
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """True once every projection has applied up to `position`; False on timeout or a stopped projection."""
+        deadline = time.monotonic() + timeout
+        self.wake()
+        while True:
+            rows = self._tracked()
+            if all(row.position >= position for row in rows):
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or any(row.error is not None and row.position < position for row in rows):
+                return False
+            with self._applied:
+                # Woken by this process's engine; a separate worker is seen by reading again.
+                self._applied.wait(timeout=min(remaining, 0.05))
+
+    def position(self) -> int:
+        """The lowest position applied across projections (what every read model reflects)."""
+        rows = self._tracked()
+        return min((row.position for row in rows), default=self._log.head())
+
+    def head(self) -> int:
+        """The highest position recorded in the log."""
+        return self._log.head()
+
+    def status(self) -> list[ProjectionStatus]:
+        """Each projection's position, the log's head, the lag between them, and its error if stopped."""
+        head = self._log.head()
+        return [
+            ProjectionStatus(row.name, row.position, head, max(0, head - row.position), row.error, row.error_position)
+            for row in self._tracked()
+        ]
+
+    def _tracked(self) -> list[tracking.Tracked]:
+        with self.db.transaction() as cursor:
+            rows = tracking.read_all(cursor)
+        return [rows.get(p.name, tracking.Tracked(p.name, 0, None, None)) for p in self.projections]
+
+    def _positions(self) -> dict[str, int]:
+        return {row.name: row.position for row in self._tracked()}
+
+
+def _position(event: LogEvent) -> int:
+    return event.position

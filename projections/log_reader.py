@@ -1,0 +1,181 @@
+"""Reading the global log in position order without ever passing an event that may still commit.
+
+PostgreSQL hands out notification ids from a sequence before the inserting transaction commits, so
+with concurrent writers (the faster insert path, `POSTGRES_ENABLE_DB_FUNCTIONS=y`, takes no table
+lock) a lower id can become visible after a higher one has been read. `PostgresLog` reads only up to
+a *safe head*: the highest id that was visible at a moment (a fence) after which every transaction
+that was then inserting has finished. Every id at or below it was handed out before the fence, so
+its transaction was either finished already or among those waited for; rows at or below the safe
+head are therefore final, and a missing id is a rolled-back insert (a permanent gap) that the reader
+simply passes.
+
+Why writers are found through `pg_locks` and not by transaction ids (`xmin` against
+`pg_snapshot_xmin`): an INSERT takes its id from the sequence a moment *before* its transaction is
+given an xid, so for that moment the writer is invisible to snapshots, and xids are not handed out in
+id order either. Every insert into the events table holds ROW EXCLUSIVE on it from before it takes
+an id until it commits, under a virtual transaction id that exists from the start of the
+transaction, so the lock table sees every writer that may hold an id, xid or not. Virtual ids never
+repeat, so there is no wraparound to handle.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import psycopg
+from psycopg import sql
+
+from projections.base import LogEvent
+from service.application import CaseReviews
+from service.storage import Database
+
+log = logging.getLogger(__name__)
+
+
+class EventLog(Protocol):
+    """The global log as the engine reads it."""
+
+    def head(self) -> int:
+        """The highest position recorded (0 for an empty log)."""
+
+    def safe_head(self) -> int:
+        """The highest position below which no event can still appear."""
+
+    def read(self, after: int, upto: int, limit: int) -> list[LogEvent]:
+        """Events with after < position <= upto, in position order, at most `limit`."""
+
+    def settling(self) -> bool:
+        """True while the safe head waits for in-flight writers (poll again soon)."""
+
+    def listen(self, wakeup: threading.Event, stop: threading.Event) -> None:
+        """Set `wakeup` whenever new events may have been recorded, until `stop` is set."""
+
+
+class SqliteLog:
+    """SQLite serialises writers (one write transaction at a time, ids given inside it), so a lower
+    id can never commit after a higher one is visible: the library's `select_notifications` in id
+    order is already gap-safe. SQLite has no notifications: the engine polls and is woken in-process."""
+
+    def __init__(self, app: CaseReviews) -> None:
+        self._recorder = app.recorder
+
+    def head(self) -> int:
+        return int(self._recorder.max_notification_id() or 0)
+
+    def safe_head(self) -> int:
+        return self.head()
+
+    def read(self, after: int, upto: int, limit: int) -> list[LogEvent]:
+        return [
+            LogEvent(n.id, n.originator_id, n.originator_version, n.topic, n.state)
+            for n in self._recorder.select_notifications(start=after + 1, limit=limit, stop=upto)
+        ]
+
+    def settling(self) -> bool:
+        return False
+
+    def listen(self, wakeup: threading.Event, stop: threading.Event) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class Fence:
+    """The highest id visible at one moment, and the writers that were in flight at that moment."""
+
+    head: int
+    writers: list[str]
+
+
+class PostgresLog:
+    """The events table read with our own SQL, only up to a safe head (see the module docstring)."""
+
+    def __init__(self, app: CaseReviews, db: Database) -> None:
+        recorder: Any = app.recorder
+        schema, table = recorder.datastore.schema, recorder.events_table_name
+        self._db = db
+        self._channel = sql.Identifier(recorder.channel_name)
+        self._schema_table = (schema, table)
+        events = sql.Identifier(schema, table)
+        self._head_sql = sql.SQL("SELECT coalesce(max(notification_id), 0) FROM {}").format(events)
+        self._read_sql = sql.SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
+            "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id LIMIT %s"
+        ).format(events)
+        # One statement: its snapshot (for max) is taken before pg_locks is read, so a writer that
+        # took an id at or below `head` and had not committed by then is in `writers`. Only ROW
+        # EXCLUSIVE (held by every insert) counts: readers and autovacuum must not hold the fence.
+        self._fence_sql = sql.SQL(
+            "SELECT (SELECT coalesce(max(notification_id), 0) FROM {}), "
+            "array(SELECT virtualtransaction FROM pg_locks WHERE locktype = 'relation' "
+            "AND relation = %s AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid())"
+        ).format(events)
+        self._still_running_sql = (
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'relation' AND relation = %s "
+            "AND virtualtransaction = ANY(%s)"
+        )
+        self._table_oid: int | None = None
+        self._pending: Fence | None = None
+        self._safe = 0
+        self._lock = threading.Lock()
+
+    def head(self) -> int:
+        with self._db.transaction() as cursor:
+            cursor.execute(self._head_sql.as_string())
+            return int(cursor.fetchone()[0])
+
+    def safe_head(self) -> int:
+        with self._lock, self._db.transaction() as cursor:
+            oid = self._oid(cursor)
+            if self._pending is not None:
+                cursor.execute(self._still_running_sql, (oid, self._pending.writers))
+                if cursor.fetchone()[0] == 0:
+                    self._safe = max(self._safe, self._pending.head)
+                    self._pending = None
+            if self._pending is None:
+                cursor.execute(self._fence_sql.as_string(), (oid,))
+                head, writers = cursor.fetchone()
+                if writers:
+                    self._pending = Fence(int(head), list(writers))
+                else:
+                    self._safe = max(self._safe, int(head))
+            return self._safe
+
+    def settling(self) -> bool:
+        return self._pending is not None
+
+    def read(self, after: int, upto: int, limit: int) -> list[LogEvent]:
+        with self._db.transaction() as cursor:
+            cursor.execute(self._read_sql.as_string(), (after, upto, limit))
+            return [LogEvent(row[0], row[1], row[2], row[3], bytes(row[4])) for row in cursor.fetchall()]
+
+    def listen(self, wakeup: threading.Event, stop: threading.Event) -> None:
+        """LISTEN on the library's channel (it NOTIFYs on every insert), reconnecting if the link drops."""
+        while not stop.is_set():
+            try:
+                with psycopg.connect(self._db.url.conninfo(), autocommit=True) as conn:
+                    conn.execute(sql.SQL("LISTEN {}").format(self._channel))
+                    wakeup.set()  # anything recorded while we were not listening
+                    while not stop.is_set():
+                        for _ in conn.notifies(timeout=0.5, stop_after=1):
+                            wakeup.set()
+            except psycopg.OperationalError as error:
+                log.warning("projection engine lost its LISTEN connection (%s); reconnecting", error)
+                stop.wait(1.0)
+
+    def _oid(self, cursor: Any) -> int:
+        if self._table_oid is None:
+            cursor.execute(
+                "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relname = %s",
+                self._schema_table,
+            )
+            self._table_oid = int(cursor.fetchone()[0])
+        return self._table_oid
+
+
+def open_log(app: CaseReviews, db: Database) -> EventLog:
+    """The reader that fits the store's backend."""
+    return PostgresLog(app, db) if db.is_postgres else SqliteLog(app)
