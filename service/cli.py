@@ -6,14 +6,40 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from service.serve import add_serve_commands
 from service.settings import Settings
 
 
-def demo_record(settings: Settings, _: argparse.Namespace) -> int:
-    """Record Khyra Ishaq's public timeline on the embedded store and print its decision history."""
-    from service.demo import record_public_timeline
+def demo_load(settings: Settings, args: argparse.Namespace) -> int:
+    """Load the demonstration boards and reviews (once)."""
+    from service.demo import demo_load
 
-    return record_public_timeline(settings)
+    return demo_load(settings, args)
+
+
+def demo_tokens(settings: Settings, args: argparse.Namespace) -> int:
+    """Print a demo token per role."""
+    from service.demo import demo_tokens
+
+    return demo_tokens(settings, args)
+
+
+def add_demo_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`scr demo load` and `scr demo tokens`."""
+    demo = commands.add_parser("demo", help="demonstration data and tokens")
+    demo_commands = demo.add_subparsers(dest="demo_command", required=True, metavar="ACTION")
+    load = demo_commands.add_parser(
+        "load",
+        help="load demo boards, reviews, costs, holds and learning actions",
+        description="Record four boards (Birmingham, Coventry, Bradford, Durham) with reviews in every stage, "
+        "from published timelines and synthetic cases. Running it again changes nothing.",
+    )
+    load.set_defaults(run=demo_load)
+    tokens = demo_commands.add_parser("tokens", help="print a demo token for each role, with a curl example")
+    tokens.add_argument("--host", default="127.0.0.1", help="the host shown in the printed URLs")
+    tokens.add_argument("--port", type=int, default=8000, help="the port shown in the printed URLs")
+    tokens.add_argument("--hours", type=float, default=12.0, help="hours until the tokens expire (default 12)")
+    tokens.set_defaults(run=demo_tokens)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,10 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(SCR_DATABASE_URL, SCR_JWT_SECRET, SCR_SIGNING_KEY, SCR_DATA_DIR).",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    demo = commands.add_parser("demo", help="demonstration data on the embedded store")
-    demo_commands = demo.add_subparsers(dest="demo_command", required=True, metavar="ACTION")
-    record = demo_commands.add_parser("record", help="record one public timeline and print its history")
-    record.set_defaults(run=demo_record)
+    add_serve_commands(commands)
+    add_demo_commands(commands)
     return parser
 
 

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     # WT 2013's notification deadline is unconfirmed in the sources: configurable, default 5 working days.
     notify_incident_scr_2013_working_days: int = Field(default=5, ge=1, le=60)
     read_wait_seconds: float = Field(default=5.0, ge=0, le=60)
+    # Run the projections inside the API process: the embedded default (SQLite); on PostgreSQL a separate
+    # `scr projections run` worker does it, so several API processes never compete to apply the same events.
+    projections_in_process: bool | None = None
+    ready_max_lag: int = Field(default=10_000, ge=0)
+    log_level: str = "INFO"
 
     @model_validator(mode="after")
     def _refuse_demo_secret_on_postgres(self) -> Settings:
@@ -38,6 +43,11 @@ class Settings(BaseSettings):
     def url(self) -> str:
         """The database URL; by default an SQLite file in the data directory."""
         return self.database_url or f"sqlite:///{self.data_dir / 'scr.sqlite3'}"
+
+    @property
+    def runs_projections_in_process(self) -> bool:
+        """Whether `scr serve` applies the projections itself (by default: on the embedded SQLite store)."""
+        return not self.is_postgres if self.projections_in_process is None else self.projections_in_process
 
     @property
     def is_postgres(self) -> bool:

@@ -1,0 +1,52 @@
+"""Who may read what (API.md conventions), in one table beside domain.permissions' command table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.errors import Forbidden
+from domain.permissions import ADMIN, CHAIR, LEAD, MANAGER, PANEL
+from domain.values import Actor, Role
+
+AUDITOR = Role.AUDITOR
+
+READ_ROLES: dict[str, frozenset[Role]] = {
+    "reviews": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
+    # As-of state is rebuilt from events that carry child details: never for the national panel.
+    "review_as_of": frozenset({CHAIR, AUDITOR}),
+    "timeliness": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
+    "review_ledger": frozenset({MANAGER, CHAIR, AUDITOR}),
+    "board_ledger": frozenset({MANAGER, CHAIR, AUDITOR, ADMIN}),
+    "learning_actions": frozenset({MANAGER, CHAIR, AUDITOR, LEAD, PANEL}),
+}
+
+
+def require_read(actor: Actor, what: str) -> None:
+    """Refuse a read the actor's role may not make."""
+    if actor.role not in READ_ROLES[what]:
+        raise Forbidden(f"the role {actor.role} may not read {what.replace('_', ' ')}")
+
+
+def board_scope(actor: Actor, requested: str | None) -> str | None:
+    """The board a list is limited to: a board role's own board (asking for another is forbidden)."""
+    if actor.board is None:
+        return requested
+    if requested is not None and requested != actor.board:
+        raise Forbidden(f"a {actor.role} of {actor.board} may not read board {requested}")
+    return actor.board
+
+
+def agency_scope(actor: Actor, requested: str | None) -> str | None:
+    """The agency a list of actions is limited to: an agency lead's own agency."""
+    if actor.role is not Role.AGENCY_LEAD:
+        return requested
+    if requested is not None and requested != actor.agency:
+        raise Forbidden(f"an agency lead of {actor.agency} may not read the actions of {requested}")
+    return actor.agency
+
+
+def for_reader(actor: Actor, row: dict[str, Any]) -> dict[str, Any]:
+    """The row as this reader may see it: the national panel never sees a child's details."""
+    if actor.role is Role.NATIONAL_PANEL:
+        return {key: value for key, value in row.items() if not key.startswith("child_")}
+    return row

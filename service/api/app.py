@@ -1,0 +1,76 @@
+"""The one composition root: `create_app(settings)` builds the application, store, engine and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+from service.api import idempotency, routes_action_commands, routes_ops, routes_reads, routes_review_commands
+from service.api.deps import ServiceObjects
+from service.api.observability import ProjectionCollector, install_observability
+from service.api.problems import install_problem_handlers
+from service.settings import Settings
+
+DESCRIPTION = """The serious case review ledger: every decision an immutable event with who, when and why.
+
+Authenticate with `Authorization: Bearer <token>` (`scr token issue`). Errors are
+`application/problem+json` with a stable `code`. Commands answer `{"id", "version", "position"}`;
+read with `?min_position=<position>` to see your own write. Send `If-Match: "<version>"` to refuse a
+stale update and `Idempotency-Key` to retry safely."""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The HTTP service; connections are opened when it starts serving, never at import."""
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        services = open_services(settings)
+        api.state.services = services
+        registry.register(ProjectionCollector(services.engine.status))
+        if settings.runs_projections_in_process:
+            services.engine.start_in_background()
+        try:
+            yield
+        finally:
+            if settings.runs_projections_in_process:
+                services.engine.stop()
+            services.app.close()
+            services.db.close()
+
+    api = FastAPI(
+        title="Serious case review ledger",
+        version="1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    registry = CollectorRegistry()
+    api.state.registry = registry
+    install_problem_handlers(api)
+    install_observability(api, registry)
+    for module in (routes_ops, routes_review_commands, routes_action_commands, routes_reads):
+        api.include_router(module.router)
+    return api
+
+
+def open_services(settings: Settings) -> ServiceObjects:
+    """Open the event store, our tables and the projection engine; create missing tables."""
+    from projections.catalog import read_models
+    from projections.engine import ProjectionEngine
+    from service.application import open_application
+    from service.storage import Database
+
+    app = open_application(settings.url)
+    db = Database(settings.url)
+    with db.transaction() as cursor:
+        idempotency.create_table(cursor)
+    engine = ProjectionEngine(app, db, read_models(settings))
+    engine.setup()
+    return ServiceObjects(app=app, db=db, engine=engine, settings=settings)
+
+
+def app_from_environment() -> FastAPI:
+    """The app with settings from SCR_* variables (the uvicorn factory of `scr serve`)."""
+    return create_app(Settings())

@@ -1,0 +1,40 @@
+"""Reads from the projections: wait for `min_position` (read-your-writes), say how far they have caught up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+from fastapi import Query, Response
+
+from service.api.deps import ServiceObjects
+from service.api.problems import ApiProblem
+from service.storage import Cursor
+
+MinPosition = Annotated[
+    int | None,
+    Query(ge=0, description="Wait (a few seconds at most) until the projections have applied this log position"),
+]
+
+
+@contextmanager
+def projection_read(services: ServiceObjects, response: Response, min_position: int | None) -> Iterator[Cursor]:
+    """A cursor on the read models, once they have caught up with `min_position`."""
+    engine = services.engine
+    if min_position is not None and not engine.wait_for(min_position, timeout=services.settings.read_wait_seconds):
+        raise ApiProblem(
+            503,
+            "projection_behind",
+            f"the read models have not yet caught up with position {min_position}; retry shortly",
+            headers={"Retry-After": "1", "X-Projection-Position": str(engine.position())},
+        )
+    # Taken before the read: the rows are at least this fresh.
+    response.headers["X-Projection-Position"] = str(engine.position())
+    with services.db.transaction() as cursor:
+        yield cursor
+
+
+def etag(version: int) -> str:
+    """The ETag of a review or action at a version; send it back as If-Match."""
+    return f'"{version}"'

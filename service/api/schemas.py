@@ -1,0 +1,356 @@
+"""Request and response bodies of API.md; requests reuse the domain's enums and value objects."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from domain.review_values import Child, Criteria, Incident
+from domain.values import (
+    AgencyReportKind,
+    AssuranceOutcome,
+    CostCategory,
+    CostEntryKind,
+    HoldKind,
+    InitiationDecision,
+    NotificationSubject,
+    PanelView,
+    ProcurementRoute,
+    PublicationOption,
+    Rag,
+    RapidReviewOutcome,
+    Recipient,
+    RecommendationScope,
+    Regime,
+    ReviewerRole,
+    RiskLevel,
+    StaffActivity,
+)
+
+SHA256 = Field(pattern=r"^[0-9a-f]{64}$", examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
+Text = Field(min_length=1, max_length=10_000)
+Name = Field(min_length=1, max_length=200)
+
+
+class Body(BaseModel):
+    """A request body: unknown fields are refused, so a misspelt field is named, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- boards --------------------------------------------------------------------------------------
+
+
+class RegisterBoard(Body):
+    board_id: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,39}$", examples=["durham"])
+    name: str = Field(min_length=1, max_length=200, examples=["Durham Safeguarding Children Partnership"])
+    local_authority: str = Field(min_length=1, max_length=200, examples=["Durham County Council"])
+
+
+class RecordContribution(Body):
+    agency: str = Field(min_length=1, max_length=100, examples=["police"])
+    financial_year: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2014-15"])
+    amount_pence: int = Field(gt=0, examples=[2_500_000])
+
+
+# ---- reviews -------------------------------------------------------------------------------------
+
+
+class NotifyIncident(Body):
+    case_ref: str = Field(min_length=1, max_length=100, examples=["DSCP-2026-04"])
+    regime: Regime
+    child: Child
+    incident: Incident
+    notified_on: date
+    board_id: str | None = Field(default=None, description="Defaults to the board of the token")
+
+
+class RapidReview(Body):
+    completed_on: date
+    outcome: RapidReviewOutcome
+    rationale: str = Text
+
+
+class InitiationDecisionRequest(Body):
+    criteria: Criteria
+    decision: InitiationDecision
+    rationale: str = Text
+    decided_on: date
+
+
+class PanelNotification(Body):
+    recipients: tuple[Recipient, ...] = Field(min_length=1, examples=[["ofsted", "national_panel"]])
+    subject: NotificationSubject
+    sent_on: date
+
+
+class PanelAdvice(Body):
+    subject: NotificationSubject
+    view: PanelView
+    advice: str = Text
+    received_on: date
+
+
+class TermsOfReference(Body):
+    scope_from: date
+    scope_to: date
+    methodology: str = Text
+    equality_considerations: str = Text
+    agreed_on: date
+
+
+class CommissionReviewer(Body):
+    name: str = Name
+    role: ReviewerRole
+    procurement_route: ProcurementRoute
+    contract_value_pence: int = Field(ge=0, examples=[1_200_000])
+    independence_declared: bool
+    commissioned_on: date
+
+
+class RequestAgencyReport(Body):
+    agency: str = Name
+    kind: AgencyReportKind
+    due_on: date
+
+
+class AgencyReportReceived(Body):
+    on: date
+
+
+class AgencyReportDeclined(Body):
+    on: date
+    reason: str = Text
+
+
+class PlaceLegalHold(Body):
+    kind: HoldKind
+    reference: str = Field(min_length=1, max_length=200, examples=["R v Smith (Crown Court)"])
+    blocks_publication: bool
+    placed_on: date
+
+
+class LiftLegalHold(Body):
+    lifted_on: date
+    outcome: str = Text
+
+
+class RecordCost(Body):
+    entry: CostEntryKind
+    category: CostCategory
+    amount_pence: int = Field(gt=0, examples=[250_000])
+    paying_agency: str = Name
+    on: date
+    description: str = Field(default="", max_length=10_000)
+    reverses: int | None = Field(default=None, gt=0, description="For a reversal: the position of the entry")
+
+
+class RecordStaffTime(Body):
+    agency: str = Name
+    activity: StaffActivity
+    hours: Decimal = Field(gt=0, le=10_000, decimal_places=2, examples=["6.5"])
+    on: date
+    rate_pence_per_hour: int | None = Field(default=None, ge=0)
+
+
+class DraftReport(Body):
+    version_label: str = Field(min_length=1, max_length=100, examples=["v2"])
+    received_on: date
+    document_sha256: str = SHA256
+
+
+class AcceptReport(Body):
+    accepted_on: date
+    board_response: str = Text
+
+
+class Recommendation(Body):
+    ref: str = Field(min_length=1, max_length=50, examples=["R1"])
+    text: str = Text
+    scope: RecommendationScope
+
+
+class PublicationDecision(Body):
+    option: PublicationOption
+    rationale: str = Text
+    planned_on: date | None = None
+    decided_on: date
+
+
+class RiskAssessment(Body):
+    reputational_risk: RiskLevel
+    media_interest: str = Text
+    communications_plan: str = Text
+    assessed_on: date
+
+
+class PublicationOverride(Body):
+    hold_id: UUID
+    rationale: str = Text
+    decided_on: date
+
+
+class PrePublicationCopies(Body):
+    recipients: tuple[Recipient, ...] = Field(min_length=1)
+    sent_on: date
+
+
+class Publish(Body):
+    url: str = Field(pattern=r"^https?://", max_length=2_000, examples=["https://example.org/report.pdf"])
+    published_on: date
+    document_sha256: str = SHA256
+
+
+class Correction(Body):
+    corrects_position: int = Field(gt=0, description="The position of the event to correct")
+    field: str = Field(min_length=1, max_length=100, examples=["decided_on"])
+    value: JsonValue = Field(examples=["2008-05-23"])
+    reason: str = Text
+
+
+class DatedReason(Body):
+    on: date
+    reason: str = Text
+
+
+# ---- learning actions ----------------------------------------------------------------------------
+
+
+class AgreeAction(Body):
+    review_id: UUID
+    recommendation_ref: str = Field(min_length=1, max_length=50, examples=["R1"])
+    text: str = Text
+    lead_agency: str = Field(min_length=1, max_length=100, examples=["education"])
+    owner: str = Name
+    target_on: date
+    success_measure: str = Text
+
+
+class Progress(Body):
+    rag: Rag
+    note: str = Text
+    on: date
+
+
+class Evidence(Body):
+    description: str = Text
+    document_sha256: str = SHA256
+    on: date
+
+
+class NewTarget(Body):
+    target_on: date
+    reason: str = Text
+
+
+class ClaimCompletion(Body):
+    on: date
+    note: str = Text
+
+
+class AssureCompletion(Body):
+    outcome: AssuranceOutcome
+    on: date
+    note: str = Text
+
+
+# ---- responses -----------------------------------------------------------------------------------
+
+
+class CommandResponse(BaseModel):
+    """What every successful command answers: the record, its new version and the event's log position."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"id": "5f0c2e4e-8b7a-5d63-9a57-0f6c4d2e9b11", "version": 4, "position": 97}]}
+    )
+
+    id: UUID
+    version: int
+    position: int
+    hold_id: UUID | None = None
+    report_id: UUID | None = None
+    reviewer_id: UUID | None = None
+    action_id: UUID | None = None
+
+
+class Row(BaseModel):
+    """A read-model row: the documented keys, plus any the read model adds."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class DeadlineDue(BaseModel):
+    rule: str
+    due_on: str
+
+
+class ReviewRow(Row):
+    """A review's case status; `child_*` keys are absent for the national panel."""
+
+    review_id: str
+    board_id: str
+    case_ref: str
+    regime: str
+    stage: str
+    child_pseudonym: str | None = None
+    child_age_years: int | None = None
+    child_sex: str | None = None
+    notified_on: str | None = None
+    decided_on: str | None = None
+    accepted_on: str | None = None
+    published_on: str | None = None
+    closed_on: str | None = None
+    next_deadline: DeadlineDue | None = None
+    overdue_rules: list[Any] = []
+    active_legal_holds: list[dict[str, Any]] = []
+    version: int
+
+
+class RuleTimeliness(Row):
+    rule: str
+    source: str | None = None
+    start_on: str | None = None
+    due_on: str | None = None
+    met_on: str | None = None
+    met: bool | None = None
+    working_days_taken: int | None = None
+    calendar_days_taken: int | None = None
+    days_overdue: int | None = None
+    legal_hold_days: int | None = None
+
+
+class ActionRow(Row):
+    """A learning action's state."""
+
+    action_id: str
+    board_id: str
+    review_id: str
+    recommendation_ref: str
+    lead_agency: str
+    target_on: str
+    rag: str | None = None
+    status: str
+    days_overdue: int | None = None
+    version: int
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+class ProjectionState(BaseModel):
+    name: str
+    position: int
+    head: int
+    lag: int
+    error: str | None = None
+
+
+class Readiness(BaseModel):
+    status: str = Field(examples=["ready"])
+    database: bool
+    projections: list[ProjectionState]
