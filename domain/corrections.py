@@ -39,7 +39,9 @@ REVIEW_DATES = {
     ("InitiationDecided", "decided_on"): "decided_on",
     ("ReportAccepted", "accepted_on"): "accepted_on",
     ("PublicationDecided", "planned_on"): "publication_planned_on",
+    ("PublicationDecided", "decided_on"): "publication_decided_on",
     ("Published", "published_on"): "published_on",
+    ("Closed", "closed_on"): "closed_on",
 }
 HOLD_FIELDS = {
     ("LegalHoldPlaced", "placed_on"): "placed_on",

@@ -319,6 +319,7 @@ class CaseReview(Aggregate):
         def apply(self, review: CaseReview) -> None:
             review.publication_option = self.option
             review.publication_planned_on = self.planned_on
+            review.publication_decided_on = self.decided_on
             review.stage = Stage.PUBLICATION_DECIDED
 
     class RiskAssessed(Aggregate.Event):
@@ -392,6 +393,7 @@ class CaseReview(Aggregate):
 
         def apply(self, review: CaseReview) -> None:
             review.stage_before_closure = review.stage
+            review.closed_on = self.closed_on
             review.stage = Stage.CLOSED
 
     class Reopened(Aggregate.Event):
@@ -434,10 +436,12 @@ class CaseReview(Aggregate):
         self.recommendations: dict[str, RecommendationScope] = {}
         self.publication_option: PublicationOption | None = None
         self.publication_planned_on: date | None = None
+        self.publication_decided_on: date | None = None
         self.risk_assessed_on: date | None = None
         self.pre_publication_copy_sent_on: date | None = None
         self.published_on: date | None = None
         self.stage_before_closure: Stage | None = None
+        self.closed_on: date | None = None
 
     # ---- derived --------------------------------------------------------------------------------
 
@@ -887,8 +891,8 @@ class CaseReview(Aggregate):
                 "risk_assessment_required", "record the board's risk assessment before publishing"
             )
         self._require_no_blocking_hold()
-        assert self.accepted_on is not None  # guaranteed by the stage
-        self._require_on_or_after(self.accepted_on, published_on, "published_on", "the report's acceptance")
+        assert self.publication_decided_on is not None  # guaranteed by the stage
+        self._require_on_or_after(self.publication_decided_on, published_on, "published_on", "the publication decision")
         require_not_future(published_on, ctx.today, field="published_on")
         self._record(ctx, self.Published, url=url, published_on=published_on, document_sha256=document_sha256)
 
@@ -923,12 +927,15 @@ class CaseReview(Aggregate):
     def close(self, ctx: Context, *, on: date, reason: str) -> None:
         """Close the review."""
         self._require_stage(*OPEN_STAGES, action="close the review")
+        self._require_on_or_after(self.notified_on, on, "on", "the notification")
         require_not_future(on, ctx.today, field="on")
         self._record(ctx, self.Closed, closed_on=on, rationale=require_rationale(reason, "reason"))
 
     def reopen(self, ctx: Context, *, on: date, reason: str) -> None:
         """Reopen a closed review, saying why."""
         self._require_stage(Stage.CLOSED, action="reopen (only a closed review can be reopened)")
+        assert self.closed_on is not None  # guaranteed by the stage
+        self._require_on_or_after(self.closed_on, on, "on", "the closure")
         require_not_future(on, ctx.today, field="on")
         self._record(ctx, self.Reopened, reopened_on=on, rationale=require_rationale(reason, "reason"))
 
