@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from projections.base import Projection
+from projections.case_status import CaseStatusProjection
+from projections.cost_ledger import CostLedgerProjection
+from projections.learning_actions import LearningActionsProjection
+from projections.review_facts import deadline_rules
+from projections.timeliness import TimelinessProjection
 from service.settings import Settings
 
 
 def read_models(settings: Settings) -> list[Projection]:
     """The read models in the order the engine applies them (each is tracked and fails on its own)."""
     # One line per projection class; each takes the settings it needs (e.g. the rule settings).
-    return []
+    rules = deadline_rules(settings)
+    return [
+        CaseStatusProjection(rules),
+        TimelinessProjection(rules),
+        CostLedgerProjection(),
+        LearningActionsProjection(),
+    ]

@@ -1,0 +1,253 @@
+"""Learning actions: every action with its latest RAG, evidence count and status as of the reader's today.
+
+Stored status is what the events say: open, completed (claimed by the agency) or assured (signed off
+by the board). `overdue` is derived when read: an open action whose target date is before today.
+A completed action awaiting assurance is not overdue (the agency has done its part); its lateness
+shows as `completed_late_days`. days_overdue is today minus the target date for an overdue action,
+else 0. Publication to assurance counts days from the review's publication (corrections applied)
+to the action's assurance, for assured actions of published reviews.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.corrections import REVIEW_DATES
+from projections.base import LogEvent
+from projections.percentiles import summary
+from projections.review_facts import chunks, placeholders
+from service.storage import Cursor
+
+_COLUMNS = (
+    "action_id",
+    "board_id",
+    "review_id",
+    "recommendation_ref",
+    "lead_agency",
+    "owner",
+    "text",
+    "target_on",
+    "rag",
+    "status",
+    "evidence_count",
+    "agreed_on",
+    "completed_on",
+    "assured_on",
+    "version",
+    "position",
+)
+_SELECT = ", ".join(f"a.{column}" for column in _COLUMNS)
+_UPSERT = (
+    f"INSERT INTO learning_actions_actions ({', '.join(_COLUMNS)}) VALUES ({placeholders(len(_COLUMNS))}) "
+    "ON CONFLICT (action_id) DO UPDATE SET " + ", ".join(f"{column} = excluded.{column}" for column in _COLUMNS[1:])
+)
+_STATUSES = ("open", "completed", "assured", "overdue")
+_RAGS = ("red", "amber", "green", "none")
+
+
+class LearningActionsProjection:
+    """One row per action, and each review's publication date for publication-to-assurance."""
+
+    name = "learning_actions"
+
+    def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
+        """Actions indexed by board, agency and review; review publication dates."""
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS learning_actions_actions ("
+            "action_id TEXT PRIMARY KEY, board_id TEXT NOT NULL, review_id TEXT NOT NULL, "
+            "recommendation_ref TEXT NOT NULL, lead_agency TEXT NOT NULL, owner TEXT NOT NULL, text TEXT NOT NULL, "
+            "target_on TEXT NOT NULL, rag TEXT, status TEXT NOT NULL, evidence_count INTEGER NOT NULL, "
+            "agreed_on TEXT NOT NULL, completed_on TEXT, assured_on TEXT, version INTEGER NOT NULL, "
+            "position BIGINT NOT NULL)"
+        )
+        for name, columns in (("board", "board_id, lead_agency"), ("agency", "lead_agency"), ("review", "review_id")):
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS learning_actions_{name} ON learning_actions_actions ({columns})"
+            )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS learning_actions_reviews (review_id TEXT PRIMARY KEY, published_on TEXT)"
+        )
+
+    def drop_tables(self, cursor: Cursor) -> None:
+        cursor.execute("DROP TABLE IF EXISTS learning_actions_actions")
+        cursor.execute("DROP TABLE IF EXISTS learning_actions_reviews")
+
+    def apply_batch(self, cursor: Cursor, events: Sequence[LogEvent]) -> None:
+        """Fold the batch into the actions it touches (loaded once) and upsert them; record publications."""
+        actions = [event for event in events if event.aggregate_name == "LearningAction"]
+        published = {str(event.originator_id): value for event in events if (value := _published_on(event)) is not None}
+        if published:
+            cursor.executemany(
+                "INSERT INTO learning_actions_reviews (review_id, published_on) VALUES (%s, %s) "
+                "ON CONFLICT (review_id) DO UPDATE SET published_on = excluded.published_on",
+                list(published.items()),
+            )
+        if not actions:
+            return
+        rows = _load(cursor, {str(e.originator_id) for e in actions if e.type_name != "Agreed"})
+        for event in actions:
+            action_id = str(event.originator_id)
+            row = rows.setdefault(action_id, {"action_id": action_id})
+            _apply(row, event)
+            row["version"], row["position"] = event.version, event.position
+        cursor.executemany(_UPSERT, [tuple(row[column] for column in _COLUMNS) for row in rows.values()])
+
+
+def _published_on(event: LogEvent) -> str | None:
+    """The publication date a CaseReview event sets, by publication or by a correction of it."""
+    if event.type_name == "Published":
+        return str(event.data["published_on"])
+    if event.type_name == "Corrected":
+        key = (event.data["corrects_type"], event.data["field"])
+        if REVIEW_DATES.get(key) == "published_on":
+            return str(event.data["value"])
+    return None
+
+
+def _load(cursor: Cursor, action_ids: set[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in chunks(sorted(action_ids), 500):
+        cursor.execute(
+            f"SELECT {_SELECT} FROM learning_actions_actions a WHERE a.action_id IN ({placeholders(len(chunk))})",
+            chunk,
+        )
+        for values in cursor.fetchall():
+            row = dict(zip(_COLUMNS, values, strict=True))
+            found[row["action_id"]] = row
+    return found
+
+
+def _apply(row: dict[str, Any], event: LogEvent) -> None:
+    """Mirror LearningAction's `apply` methods on the stored row."""
+    data, kind = event.data, event.type_name
+    if kind == "Agreed":
+        row.update(
+            board_id=data["board_id"],
+            review_id=data["review_id"],
+            recommendation_ref=data["recommendation_ref"],
+            lead_agency=data["lead_agency"],
+            owner=data["owner"],
+            text=data["text"],
+            target_on=data["target_on"],
+            rag=None,
+            status="open",
+            evidence_count=0,
+            agreed_on=data["agreed_on"],
+            completed_on=None,
+            assured_on=None,
+        )
+    elif kind == "ProgressReported":
+        row["rag"] = data["rag"]
+    elif kind == "EvidenceAdded":
+        row["evidence_count"] += 1
+    elif kind == "TargetChanged":
+        row["target_on"] = data["target_on"]
+    elif kind == "CompletionClaimed":
+        row.update(status="completed", completed_on=data["on"])
+    elif kind == "CompletionAssessed":
+        assured = data["outcome"] == "assured"
+        row.update(status="assured" if assured else "open", assured_on=data["on"] if assured else None)
+    elif kind == "Reopened":
+        row.update(status="open", completed_on=None, assured_on=None)
+
+
+# ---- queries ------------------------------------------------------------------------------------
+
+
+def list_actions(
+    cursor: Cursor,
+    *,
+    today: date,
+    board_id: str | None = None,
+    agency: str | None = None,
+    review_id: UUID | str | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    """Actions with status as of `today` (open, completed, assured or overdue), filtered as asked."""
+    where, params = _filters(today, board_id=board_id, agency=agency, review_id=review_id, status=status)
+    cursor.execute(
+        f"SELECT {_SELECT} FROM learning_actions_actions a{where} ORDER BY a.board_id, a.target_on, a.action_id",
+        params,
+    )
+    return [_as_dict(values, today) for values in cursor.fetchall()]
+
+
+def get_action(cursor: Cursor, action_id: UUID, *, today: date) -> dict[str, Any] | None:
+    """One action as of `today`, or None."""
+    cursor.execute(f"SELECT {_SELECT} FROM learning_actions_actions a WHERE a.action_id = %s", (str(action_id),))
+    found = cursor.fetchone()
+    return None if found is None else _as_dict(found, today)
+
+
+def action_counts(
+    cursor: Cursor, *, today: date, board_id: str | None = None, agency: str | None = None
+) -> dict[str, Any]:
+    """Counts by status and RAG, in all and per agency, and days from publication to assurance."""
+    where, params = _filters(today, board_id=board_id, agency=agency, review_id=None, status=None)
+    iso = today.isoformat()
+    cursor.execute(
+        "SELECT a.lead_agency, CASE WHEN a.status = 'open' AND a.target_on < %s THEN 'overdue' ELSE a.status END, "
+        f"COALESCE(a.rag, 'none'), COUNT(*) FROM learning_actions_actions a{where} GROUP BY 1, 2, 3",
+        [iso, *params],
+    )
+    total = _empty_counts()
+    agencies: dict[str, dict[str, Any]] = {}
+    for lead_agency, status, rag, count in cursor.fetchall():
+        for into in (total, agencies.setdefault(lead_agency, _empty_counts())):
+            into["total"] += int(count)
+            into["by_status"][status] += int(count)
+            into["by_rag"][rag] += int(count)
+    joiner = " AND " if where else " WHERE "
+    cursor.execute(
+        "SELECT a.assured_on, r.published_on FROM learning_actions_actions a "
+        f"JOIN learning_actions_reviews r ON r.review_id = a.review_id{where}{joiner}a.status = 'assured'",
+        params,
+    )
+    days = [
+        (date.fromisoformat(assured) - date.fromisoformat(published)).days for assured, published in cursor.fetchall()
+    ]
+    return {
+        **total,
+        "by_agency": [{"agency": name, **counts} for name, counts in sorted(agencies.items())],
+        "days_publication_to_assurance": summary(days),
+    }
+
+
+def _empty_counts() -> dict[str, Any]:
+    return {"total": 0, "by_status": dict.fromkeys(_STATUSES, 0), "by_rag": dict.fromkeys(_RAGS, 0)}
+
+
+def _filters(
+    today: date, *, board_id: str | None, agency: str | None, review_id: UUID | str | None, status: str | None
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (("board_id", board_id), ("lead_agency", agency), ("review_id", review_id)):
+        if value is not None:
+            clauses.append(f"a.{column} = %s")
+            params.append(str(value))
+    iso = today.isoformat()
+    if status == "overdue":
+        clauses.append("a.status = 'open' AND a.target_on < %s")
+        params.append(iso)
+    elif status == "open":
+        clauses.append("a.status = 'open' AND a.target_on >= %s")
+        params.append(iso)
+    elif status is not None:
+        clauses.append("a.status = %s")
+        params.append(status)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _as_dict(values: Sequence[Any], today: date) -> dict[str, Any]:
+    row = dict(zip(_COLUMNS, values, strict=True))
+    target = date.fromisoformat(row["target_on"])
+    overdue = row["status"] == "open" and target < today
+    row["status"] = "overdue" if overdue else row["status"]
+    row["days_overdue"] = (today - target).days if overdue else 0
+    completed = row["completed_on"]
+    row["completed_late_days"] = max(0, (date.fromisoformat(completed) - target).days) if completed else 0
+    return row
