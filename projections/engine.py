@@ -168,7 +168,8 @@ class ProjectionEngine:
         backoff = 0.0
         while not stop.is_set():
             try:
-                self.catch_up()
+                if applied := self.catch_up():
+                    log.info("applied %d events; every read model is at position %d or later", applied, self.position())
                 backoff = 0.0
             except Exception:
                 backoff = min(MAX_BACKOFF_SECONDS, backoff * 2 or 0.1)

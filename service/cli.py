@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from service.projection_commands import add_projection_commands
 from service.serve import add_serve_commands
 from service.settings import Settings
 
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_serve_commands(commands)
     add_demo_commands(commands)
+    add_projection_commands(commands)
     return parser
 
 
