@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from domain.base import Aggregate
+from domain.deadlines import HoldPeriod, RuleOutcome, evaluate
 from domain.errors import DomainError
 from domain.review import CaseReview
 from domain.values import (
@@ -23,7 +24,7 @@ from domain.values import (
     ReviewerRole,
     RiskLevel,
 )
-from tests.builders import BOARD, MET_CRITERIA, SHA, chair, ctx, notification
+from tests.builders import BOARD, MET_CRITERIA, SHA, TODAY, chair, ctx, notification
 
 RAPID_REVIEW_ON = date(2008, 5, 21)
 DECIDED_ON = date(2008, 5, 23)
@@ -133,3 +134,9 @@ def place_hold(review: CaseReview, *, blocks: bool = True, on: date = date(2008,
 
 def publish(review: CaseReview, on: date = date(2010, 7, 27)) -> None:
     review.publish(ctx(), url="https://example.org/report.pdf", published_on=on, document_sha256=SHA)
+
+
+def outcomes(review: CaseReview, today: date = TODAY) -> dict[str, RuleOutcome]:
+    """The review's deadline outcomes by rule, as domain.deadlines evaluates them from its state."""
+    holds = [HoldPeriod(hold.placed_on, hold.lifted_on) for hold in review.holds.values()]
+    return {outcome.rule: outcome for outcome in evaluate(review.regime, review.milestones, holds, today)}
