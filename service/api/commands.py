@@ -90,7 +90,8 @@ def _endpoint(command: Command) -> Callable[..., CommandResponse]:
     path_names = re.findall(r"{(\w+)}", command.path)
 
     def endpoint(**kw: Any) -> CommandResponse:
-        fields = kw["body"].model_dump()
+        # Shallow: nested value objects (Child, Incident, Criteria) reach the domain as themselves.
+        fields = {name: getattr(kw["body"], name) for name in type(kw["body"]).model_fields}
         target = kw[path_names[0]] if path_names else None
         fields.update({name: kw[name] for name in path_names[1:]})
         services, ctx = kw["services"], kw["ctx"]
