@@ -367,3 +367,244 @@ def record_cspr_published_under_override(app: Any, case_ref: str = "CSPR-1") -> 
     )
     act(ctx(), "publish", rid, url="https://example.org/cspr-1", published_on=date(2019, 9, 20), document_sha256=SHA)
     return rid
+
+
+def record_daniel_pelka(app: Any) -> Any:
+    """Daniel Pelka (Coventry LSCB), SCR 2013 rules: overlapping holds, ledger entries around 1 April, actions.
+
+    Published dates: died Saturday 3 March 2012, conviction July 2013, published 17 September 2013.
+    Other dates (n/f in the sources) are chosen for the tests. Returns the review id."""
+    board = "coventry"
+    manager = ctx(board=board)
+    app.register_board(admin(), board_id=board, name="Coventry LSCB", local_authority="Coventry")
+    for agency, year, pence in (("police", "2012-13", 500_000), ("police", "2013-14", 500_000)):
+        app.record_contribution(admin(), board, agency=agency, financial_year=year, amount_pence=pence)
+    app.record_contribution(admin(), board, agency="local_authority", financial_year="2013-14", amount_pence=2_000_000)
+    pelka = notification(
+        "DP-2012", occurred_on=date(2012, 3, 3), la_aware_on=date(2012, 3, 3), notified_on=date(2012, 3, 12)
+    )
+    pelka["child"] = Child(pseudonym="Child D", age_years=4, sex=Sex.MALE)
+    rid = app.open_review(manager, board_id=board, **pelka).id
+    act = app.act_on_review
+    act(
+        chair(board),
+        "decide_initiation",
+        rid,
+        criteria=MET_CRITERIA,
+        decision=InitiationDecision.INITIATE,
+        rationale="Child died; abuse known",
+        decided_on=date(2012, 3, 20),
+    )
+    holds = [
+        act(
+            manager, "place_legal_hold", rid, kind=kind, reference=ref, blocks_publication=True, placed_on=placed
+        ).created["hold_id"]
+        for kind, ref, placed in (
+            (HoldKind.POLICE_INVESTIGATION, "Op Pelka", date(2012, 3, 5)),
+            (HoldKind.CRIMINAL_PROCEEDINGS, "R v Luczak and Krezolek", date(2012, 6, 1)),
+        )
+    ]
+    act(
+        manager,
+        "agree_terms_of_reference",
+        rid,
+        scope_from=date(2011, 1, 1),
+        scope_to=date(2012, 3, 3),
+        methodology="SCIE Learning Together",
+        equality_considerations="Language; family recently arrived in England",
+        agreed_on=date(2012, 4, 2),
+    )
+    act(
+        manager,
+        "commission_reviewer",
+        rid,
+        name="C. Reviewer",
+        role=ReviewerRole.LEAD_REVIEWER,
+        procurement_route=ProcurementRoute.TENDER,
+        contract_value_pence=1_500_000,
+        independence_declared=True,
+        commissioned_on=date(2012, 4, 10),
+    )
+    _pelka_ledger(app, manager, rid)
+    act(manager, "receive_draft_report", rid, version_label="v1", received_on=date(2013, 7, 1), document_sha256=SHA)
+    for hold in holds:
+        act(manager, "lift_legal_hold", rid, hold_id=hold, lifted_on=date(2013, 8, 2), outcome="Convicted of murder")
+    for ref in ("R1", "R2", "R3"):
+        act(manager, "make_recommendation", rid, ref=ref, text=f"Recommendation {ref}", scope=RecommendationScope.LOCAL)
+    act(chair(board), "accept_report", rid, accepted_on=date(2013, 8, 20), board_response="Accepted after trial")
+    act(
+        chair(board),
+        "decide_publication",
+        rid,
+        option=PublicationOption.FULL,
+        rationale="Public interest",
+        planned_on=date(2013, 9, 17),
+        decided_on=date(2013, 8, 22),
+    )
+    act(
+        manager,
+        "assess_risk",
+        rid,
+        reputational_risk=RiskLevel.HIGH,
+        media_interest="National",
+        communications_plan="Joint statement",
+        assessed_on=date(2013, 9, 2),
+    )
+    copies = (Recipient.OFSTED, Recipient.DFE)
+    act(manager, "send_pre_publication_copies", rid, recipients=copies, sent_on=date(2013, 9, 9))
+    url = "https://example.org/daniel-pelka"
+    act(manager, "publish", rid, url=url, published_on=date(2013, 9, 17), document_sha256=SHA)
+    _pelka_actions(app, board, rid)
+    return rid
+
+
+def _pelka_ledger(app: Any, manager: Context, rid: Any) -> None:
+    """Entries either side of 1 April 2013, an invoice reversed in the next year, and costed staff time."""
+
+    def cost(entry: CostEntryKind, category: CostCategory, pence: int, payer: str, on: date, **extra: Any) -> Any:
+        return app.record_cost(
+            manager,
+            rid,
+            entry=entry,
+            category=category,
+            amount_pence=pence,
+            paying_agency=payer,
+            on=on,
+            description=f"{entry} {category}",
+            **extra,
+        )
+
+    cost(CostEntryKind.INVOICE, CostCategory.LEAD_REVIEWER, 600_000, "board", date(2013, 3, 28))
+    cost(CostEntryKind.PAYMENT, CostCategory.LEAD_REVIEWER, 600_000, "board", date(2013, 4, 2))
+    wrong = cost(CostEntryKind.INVOICE, CostCategory.LEGAL_ADVICE, 90_000, "local_authority", date(2013, 3, 29))
+    cost(
+        CostEntryKind.REVERSAL,
+        CostCategory.LEGAL_ADVICE,
+        90_000,
+        "local_authority",
+        date(2013, 4, 3),
+        reverses=wrong.position,
+    )
+    cost(CostEntryKind.PAYMENT, CostCategory.VENUE_ADMIN, 12_000, "board", date(2013, 3, 31))
+    cost(CostEntryKind.PAYMENT, CostCategory.VENUE_ADMIN, 30_000, "board", date(2013, 4, 1))
+    for agency, activity, hours, on, rate in (
+        ("police", StaffActivity.INTERVIEW, "2.5", date(2013, 3, 31), 333),
+        ("health", StaffActivity.MEETING, "0.25", date(2013, 4, 1), 2),
+        ("education", StaffActivity.TRAINING, "3", date(2013, 4, 1), None),
+    ):
+        app.act_on_review(
+            manager,
+            "record_staff_time",
+            rid,
+            agency=agency,
+            activity=activity,
+            hours=Decimal(hours),
+            on=on,
+            rate_pence_per_hour=rate,
+        )
+
+
+def _pelka_actions(app: Any, board: str, rid: Any) -> None:
+    """Police: red and open; health: green, evidenced and assured; education: completed late, not assured."""
+    manager = ctx(board=board)
+    ids = {
+        agency: app.agree_action(
+            manager,
+            review_id=rid,
+            recommendation_ref=ref,
+            text=text,
+            lead_agency=agency,
+            owner=owner,
+            target_on=target,
+            success_measure="Audited",
+        ).id
+        for agency, ref, text, owner, target in (
+            ("police", "R1", "Flag missed appointments", "DCI Lead", date(2014, 3, 31)),
+            ("health", "R2", "Paediatric weight checks", "Named nurse", date(2014, 6, 30)),
+            ("education", "R3", "Follow up non-attendance", "Head teacher", date(2014, 1, 31)),
+        )
+    }
+
+    def lead(agency: str) -> Context:
+        return ctx(Role.AGENCY_LEAD, board, agency=agency)
+
+    police = ids["police"]
+    app.act_on_action(lead("police"), "report_progress", police, rag=Rag.RED, note="Stalled", on=date(2014, 2, 1))
+    health = ids["health"]
+    app.act_on_action(lead("health"), "report_progress", health, rag=Rag.GREEN, note="On track", on=date(2014, 1, 10))
+    for n in (1, 2):
+        app.act_on_action(
+            lead("health"), "add_evidence", health, description=f"Audit {n}", document_sha256=SHA, on=date(2014, 2, n)
+        )
+    app.act_on_action(lead("health"), "claim_completion", health, on=date(2014, 3, 1), note="Done")
+    app.act_on_action(
+        manager, "assess_completion", health, outcome=AssuranceOutcome.ASSURED, on=date(2014, 3, 17), note="Seen"
+    )
+    app.act_on_action(lead("education"), "claim_completion", ids["education"], on=date(2014, 2, 15), note="Done")
+
+
+def record_bradford_hd(app: Any) -> Any:
+    """Bradford "HD": died Sunday 16 July 2006, SCR commissioned August 2006, overview report to Ofsted
+    22 November 2007, rated inadequate 4 September 2008, re-submitted 27 February 2009 (other dates n/f,
+    chosen). A panel chair's commitment is reversed. Returns the review id."""
+    board = "bradford"
+    manager = ctx(board=board)
+    app.register_board(admin(), board_id=board, name="Bradford LSCB", local_authority="Bradford")
+    hd = notification(
+        "HD-2006", occurred_on=date(2006, 7, 16), la_aware_on=date(2006, 7, 16), notified_on=date(2006, 7, 19)
+    )
+    hd["child"] = Child(pseudonym="Child HD", age_years=0, sex=Sex.UNKNOWN)
+    rid = app.open_review(manager, board_id=board, **hd).id
+    act = app.act_on_review
+    act(
+        chair(board),
+        "decide_initiation",
+        rid,
+        criteria=MET_CRITERIA,
+        decision=InitiationDecision.INITIATE,
+        rationale="Child died; neglect suspected",
+        decided_on=date(2006, 8, 10),
+    )
+    act(
+        manager,
+        "agree_terms_of_reference",
+        rid,
+        scope_from=date(2005, 1, 1),
+        scope_to=date(2006, 7, 16),
+        methodology="Overview report",
+        equality_considerations="None recorded",
+        agreed_on=date(2006, 8, 24),
+    )
+    chair_commitment = None
+    for name, role, pence in (
+        ("D. Author", ReviewerRole.OVERVIEW_AUTHOR, 900_000),
+        ("E. Chair", ReviewerRole.PANEL_CHAIR, 150_000),
+    ):
+        chair_commitment = act(
+            manager,
+            "commission_reviewer",
+            rid,
+            name=name,
+            role=role,
+            procurement_route=ProcurementRoute.DIRECT_AWARD,
+            contract_value_pence=pence,
+            independence_declared=True,
+            commissioned_on=date(2006, 9, 1),
+        )
+    app.record_cost(
+        manager,
+        rid,
+        entry=CostEntryKind.REVERSAL,
+        category=CostCategory.PANEL_CHAIR,
+        amount_pence=150_000,
+        paying_agency="board",
+        on=date(2006, 9, 5),
+        description="Panel chair withdrew",
+        reverses=chair_commitment.position,
+    )
+    act(manager, "receive_draft_report", rid, version_label="v1", received_on=date(2007, 10, 1), document_sha256=SHA)
+    act(chair(board), "accept_report", rid, accepted_on=date(2007, 11, 22), board_response="Submitted to Ofsted")
+    act(chair(board), "close", rid, on=date(2007, 12, 1), reason="Overview report submitted to Ofsted")
+    act(chair(board), "reopen", rid, on=date(2008, 9, 4), reason="Ofsted rated the review inadequate")
+    act(chair(board), "close", rid, on=date(2009, 2, 27), reason="Re-submitted to Ofsted")
+    return rid
