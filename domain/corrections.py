@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -59,7 +59,8 @@ def field_annotation(event_class: type[BaseModel], path: str) -> Any:
     if info is None or head in NOT_CORRECTABLE:
         raise CorrectionInvalid(f"'{path}' is not a correctable field of {event_class.__name__}", field="field")
     if not rest:
-        return info.annotation
+        # Keep the field's constraints (lengths, bounds, patterns): a correction meets them like the original.
+        return Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
     nested = info.annotation
     if not (isinstance(nested, type) and issubclass(nested, BaseModel)):
         raise CorrectionInvalid(f"'{head}' of {event_class.__name__} has no field '{rest}'", field="field")
