@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from projections.audit_log import AuditLogProjection
 from projections.base import Projection
 from projections.case_status import CaseStatusProjection
 from projections.cost_ledger import CostLedgerProjection
@@ -20,4 +21,5 @@ def read_models(settings: Settings) -> list[Projection]:
         TimelinessProjection(rules),
         CostLedgerProjection(),
         LearningActionsProjection(),
+        AuditLogProjection(settings),
     ]

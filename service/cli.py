@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from service.audit_commands import add_audit_commands
 from service.projection_commands import add_projection_commands
 from service.serve import add_serve_commands
 from service.settings import Settings
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_commands(commands)
     add_demo_commands(commands)
     add_projection_commands(commands)
+    add_audit_commands(commands)
     return parser
 
 

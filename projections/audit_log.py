@@ -1,0 +1,56 @@
+"""The audit log: a Merkle tree over the global log, kept as events are appended, with signed checkpoints."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from projections.base import LogEvent
+from service.audit import store, tree
+from service.audit.checkpoints import SigningKeyMissing, checkpoint_dir, load_signing_key
+from service.settings import Settings
+from service.storage import Cursor
+
+log = logging.getLogger(__name__)
+
+
+class AuditLogProjection:
+    """Adds each event's leaf and the subtrees it completes; signs a checkpoint every N events or T seconds."""
+
+    name = "audit_log"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._warned = False
+
+    def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
+        store.create_tables(cursor, postgres=postgres)
+
+    def drop_tables(self, cursor: Cursor) -> None:
+        # Checkpoints survive a rebuild: the rebuilt tree must match what was signed.
+        store.drop_tree(cursor)
+
+    def apply_batch(self, cursor: Cursor, events: Sequence[LogEvent]) -> None:
+        if events:
+            tree.append(cursor, events)
+            self.checkpoint_if_due(cursor)
+
+    def checkpoint_if_due(self, cursor: Cursor) -> None:
+        """Sign a checkpoint if N events or T seconds have passed since the last one (and there is news)."""
+        size = store.tree_size(cursor)
+        latest = store.latest_checkpoint(cursor)
+        if latest is not None and latest.size >= size:
+            return
+        if latest is not None and size - latest.size < self.settings.checkpoint_every_events:
+            age = datetime.now(UTC) - datetime.fromisoformat(latest.recorded_at)
+            if age.total_seconds() < self.settings.checkpoint_every_seconds:
+                return
+        try:
+            key = load_signing_key(self.settings)
+        except SigningKeyMissing as error:
+            if not self._warned:  # the tree is still kept; checkpoints wait for a key
+                log.warning("no automatic checkpoints: %s", error)
+                self._warned = True
+            return
+        tree.checkpoint_now(cursor, key, checkpoint_dir(self.settings))

@@ -1,0 +1,168 @@
+"""Signed checkpoints: log size, root hash and instant, signed with Ed25519; the key never enters the database.
+
+The signed bytes are a short text note, one field a line, so an auditor can check a signature with
+any Ed25519 tool:
+
+    scr-ledger/CaseReviews
+    <size>
+    <root hash, base64>
+    <instant, ISO 8601 UTC>
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from service.settings import Settings
+
+ORIGIN = "scr-ledger/CaseReviews"
+
+
+class SigningKeyMissing(Exception):
+    """No signing key is configured where one cannot be generated (a PostgreSQL deployment)."""
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A signed statement: the first `size` events of the log hash to `root`."""
+
+    size: int
+    root: bytes
+    recorded_at: str
+    public_key: bytes  # raw 32-byte Ed25519 public key
+    signature: bytes
+
+    def note(self) -> bytes:
+        """The signed bytes."""
+        return signed_note(self.size, self.root, self.recorded_at)
+
+    def signature_valid(self) -> bool:
+        """Does the signature match this checkpoint under its own public key?"""
+        try:
+            Ed25519PublicKey.from_public_bytes(self.public_key).verify(self.signature, self.note())
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+    @property
+    def key_id(self) -> str:
+        """A short name of the public key: the first 8 bytes of its SHA-256, hex."""
+        return key_id(self.public_key)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON an auditor keeps (and GET /audit/checkpoints/... answers)."""
+        return {
+            "origin": ORIGIN,
+            "size": self.size,
+            "root_hash": self.root.hex(),
+            "recorded_at": self.recorded_at,
+            "public_key": base64.b64encode(self.public_key).decode(),
+            "key_id": self.key_id,
+            "signature": base64.b64encode(self.signature).decode(),
+            "signed_note": self.note().decode(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Checkpoint:
+        """Read a checkpoint from its JSON form (KeyError/ValueError if malformed)."""
+        if data.get("origin", ORIGIN) != ORIGIN:
+            raise ValueError(f"a checkpoint of another log: {data.get('origin')}")
+        return cls(
+            size=int(data["size"]),
+            root=bytes.fromhex(data["root_hash"]),
+            recorded_at=str(data["recorded_at"]),
+            public_key=base64.b64decode(data["public_key"]),
+            signature=base64.b64decode(data["signature"]),
+        )
+
+
+def signed_note(size: int, root: bytes, recorded_at: str) -> bytes:
+    """The text a checkpoint's signature covers."""
+    return f"{ORIGIN}\n{size}\n{base64.b64encode(root).decode()}\n{recorded_at}\n".encode()
+
+
+def key_id(public_key: bytes) -> str:
+    """The first 8 bytes of the public key's SHA-256, hex."""
+    return hashlib.sha256(public_key).hexdigest()[:16]
+
+
+def sign(key: Ed25519PrivateKey, size: int, root: bytes, now: datetime | None = None) -> Checkpoint:
+    """Sign a checkpoint of the log at `size` with this root."""
+    recorded_at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return Checkpoint(size, root, recorded_at, public, key.sign(signed_note(size, root, recorded_at)))
+
+
+def public_bytes(key: Ed25519PrivateKey) -> bytes:
+    """The raw public key of a private key."""
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def signing_key_path(settings: Settings) -> Path:
+    """SCR_SIGNING_KEY, or on the embedded store a key file in the data directory."""
+    if settings.signing_key is not None:
+        return settings.signing_key
+    if settings.is_postgres:
+        raise SigningKeyMissing("SCR_SIGNING_KEY must name the Ed25519 key file when SCR_DATABASE_URL is PostgreSQL")
+    return settings.data_dir / "signing-key.pem"
+
+
+def load_signing_key(settings: Settings) -> Ed25519PrivateKey:
+    """The signing key; the embedded demo's is generated on first use (readable by its owner only)."""
+    path = signing_key_path(settings)
+    if not path.exists() and settings.signing_key is None:
+        generate_key_file(path)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SigningKeyMissing(f"{path} is not an Ed25519 private key")
+    return key
+
+
+def trusted_public_key(settings: Settings) -> bytes | None:
+    """The operator's public key if its key file is readable here, else None (e.g. on an auditor's machine)."""
+    try:
+        return public_bytes(load_signing_key(settings))
+    except (SigningKeyMissing, OSError):
+        return None
+
+
+def generate_key_file(path: Path) -> None:
+    """Write a new Ed25519 private key as unencrypted PKCS#8 PEM, mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(pem)
+
+
+def checkpoint_dir(settings: Settings) -> Path:
+    """Where checkpoint JSON files are written for auditors to copy."""
+    return settings.checkpoint_dir or settings.data_dir / "checkpoints"
+
+
+def write_file(directory: Path, checkpoint: Checkpoint) -> Path:
+    """Write `checkpoint-<size>.json` atomically (a half-written file would fail an auditor's check)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"checkpoint-{checkpoint.size:012d}.json"
+    partial = path.with_suffix(".json.partial")
+    partial.write_bytes(orjson.dumps(checkpoint.to_json(), option=orjson.OPT_INDENT_2))
+    partial.replace(path)
+    return path
+
+
+def read_file(path: Path) -> Checkpoint:
+    """A checkpoint from its JSON file."""
+    return Checkpoint.from_json(orjson.loads(path.read_bytes()))

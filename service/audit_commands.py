@@ -1,0 +1,199 @@
+"""`scr audit`: sign a checkpoint, verify the log, export a review with proofs, verify an export offline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from uuid import UUID
+
+import orjson
+
+from service.audit import store, tree
+from service.audit.checkpoints import (
+    Checkpoint,
+    SigningKeyMissing,
+    checkpoint_dir,
+    load_signing_key,
+    read_file,
+    trusted_public_key,
+)
+from service.audit.export import ExportUnavailable, build_export, verify_export
+from service.audit.verify import Report, verify_log
+from service.settings import Settings
+from service.storage import Database
+
+
+@contextmanager
+def _audit_tree(settings: Settings, *, catch_up: bool) -> Iterator[Database]:
+    """Our tables' database, with the audit tree brought up to the head of the log if asked."""
+    from projections.audit_log import AuditLogProjection
+    from projections.engine import ProjectionEngine
+    from service.application import open_application
+
+    db = Database(settings.url)
+    app = open_application(settings.url)
+    try:
+        engine = ProjectionEngine(app, db, [AuditLogProjection(settings)])
+        engine.setup()
+        if catch_up:
+            engine.catch_up()
+        yield db
+    finally:
+        app.close()
+        db.close()
+
+
+def checkpoint(settings: Settings, _: argparse.Namespace) -> int:
+    """Bring the audit tree up to the head and sign a checkpoint of it now."""
+    try:
+        key = load_signing_key(settings)
+    except SigningKeyMissing as error:
+        print(f"scr audit checkpoint: {error}", file=sys.stderr)
+        return 2
+    with _audit_tree(settings, catch_up=True) as db, db.transaction() as cursor:
+        made = tree.checkpoint_now(cursor, key, checkpoint_dir(settings))
+    if made is None:
+        print("The log is empty: nothing to sign.")
+        return 0
+    print(_describe(made))
+    print(f"Written to {checkpoint_dir(settings) / f'checkpoint-{made.size:012d}.json'}")
+    return 0
+
+
+def _describe(checkpoint: Checkpoint) -> str:
+    return (
+        f"Checkpoint of {checkpoint.size} events, signed {checkpoint.recorded_at} by key {checkpoint.key_id}\n"
+        f"  root {checkpoint.root.hex()}"
+    )
+
+
+def _held_checkpoints(paths: list[Path]) -> list[Checkpoint]:
+    """Checkpoint files, or every checkpoint-*.json of a directory an auditor copied."""
+    files = [f for p in paths for f in (sorted(p.glob("checkpoint-*.json")) if p.is_dir() else [p])]
+    return [read_file(f) for f in files]
+
+
+def verify(settings: Settings, args: argparse.Namespace) -> int:
+    """Verify the whole log; exit status 1 and the first problem if anything is wrong."""
+    try:
+        held = _held_checkpoints(args.checkpoint or [])
+    except (OSError, ValueError, KeyError) as error:
+        print(f"scr audit verify: cannot read your checkpoint: {error}", file=sys.stderr)
+        return 2
+    with _audit_tree(settings, catch_up=False) as db:
+        report = verify_log(db, trusted_key=trusted_public_key(settings), auditor=held)
+    if args.json:
+        print(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        print(describe_report(report))
+    return 0 if report.verified else 1
+
+
+def describe_report(report: Report) -> str:
+    """The report as the lines `scr audit verify` prints."""
+    lines = [
+        f"Checked {report.events_checked} events in {report.seconds:.2f} s ({report.events_per_second:,.0f} events/s)"
+    ]
+    lines.append(
+        f"  checkpoints checked: {report.checkpoints_checked} stored, {report.auditor_checkpoints_checked} "
+        f"of yours; key {report.key_id or 'none'}{'' if report.key_trusted else ' (not independently trusted)'}"
+    )
+    lines.extend(f"  note: {note}" for note in report.notes)
+    if report.problem is not None:
+        where = f" at position {report.problem.position}" if report.problem.position is not None else ""
+        lines.append(f"FAILED{where}: {report.problem.kind}: {report.problem.detail}")
+        return "\n".join(lines)
+    lines.append(
+        f"  verified: {report.events_verified} events, up to the checkpoint of size "
+        f"{report.latest_checkpoint_size or 0}"
+    )
+    lines.append(
+        f"  not yet checkpointed: {report.not_yet_checkpointed} events (hashed and matched to the audit tree, "
+        "but no signed checkpoint covers them yet)"
+    )
+    lines.append("OK")
+    return "\n".join(lines)
+
+
+def export(settings: Settings, args: argparse.Namespace) -> int:
+    """Write a review's records, leaves and inclusion proofs against a signed checkpoint."""
+    with _audit_tree(settings, catch_up=True) as db, db.transaction() as cursor:
+        if args.size is not None:
+            found = store.checkpoints(cursor, size=args.size)
+            if not found:
+                print(f"scr audit export: no checkpoint of size {args.size}", file=sys.stderr)
+                return 2
+            chosen: Checkpoint | None = found[0]
+        else:  # a checkpoint covering everything recorded so far, signed now if needed
+            try:
+                chosen = tree.checkpoint_now(cursor, load_signing_key(settings), checkpoint_dir(settings))
+            except SigningKeyMissing as error:
+                print(f"scr audit export: {error}", file=sys.stderr)
+                return 2
+        try:
+            if chosen is None:
+                raise ExportUnavailable("the log is empty")
+            data = build_export(cursor, args.review, chosen, postgres=db.is_postgres)
+        except ExportUnavailable as error:
+            print(f"scr audit export: {error}", file=sys.stderr)
+            return 1
+    args.out.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    print(
+        f"Exported {len(data['events'])} events of review {args.review} with inclusion proofs against the "
+        f"checkpoint of size {chosen.size} to {args.out}"
+    )
+    return 0
+
+
+def verify_export_file(_: Settings, args: argparse.Namespace) -> int:
+    """Check an export against a checkpoint you hold, with no database and no server."""
+    held = read_file(args.checkpoint)
+    check = verify_export(orjson.loads(args.file.read_bytes()), held)
+    if check.problems or check.checkpoint is None:
+        print(f"FAILED: {check.problems[0] if check.problems else 'the export holds no events'}")
+        return 1
+    print(
+        f"Export of review {check.review_id} verified against your checkpoint "
+        f"(size {held.size}); the export's checkpoint: size {check.checkpoint.size}, "
+        f"key {check.checkpoint.key_id}"
+    )
+    print(
+        "Every record hashes to its leaf, every inclusion proof leads to the signed root, "
+        f"versions 1..{len(check.history)} run without a hole. The verified decision history:"
+    )
+    for row in check.history:
+        why = f" because {row['rationale']}" if row["rationale"] else ""
+        print(
+            f"  #{row['position']:<6} v{row['version']:<3} {row['effective_on'] or '':<10} {row['type']:<26} "
+            f"by {row['actor']['user']} ({row['actor']['role']}), recorded {row['recorded_at']}{why}"
+        )
+    return 0
+
+
+def add_audit_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`scr audit checkpoint|verify|export|verify-export`."""
+    audit = commands.add_parser("audit", help="tamper evidence: checkpoints, verification, exports with proofs")
+    actions = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    actions.add_parser("checkpoint", help="sign a checkpoint of the log now").set_defaults(run=checkpoint)
+    check = actions.add_parser("verify", help="verify every stored event against the tree and the checkpoints")
+    check.add_argument(
+        "--checkpoint",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="a checkpoint file (or a directory of them) you kept; may be repeated",
+    )
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.set_defaults(run=verify)
+    out = actions.add_parser("export", help="a review's events with inclusion proofs, for verification elsewhere")
+    out.add_argument("--review", type=UUID, required=True, metavar="ID")
+    out.add_argument("--out", type=Path, required=True, metavar="FILE")
+    out.add_argument("--size", type=int, help="prove against the stored checkpoint of this size (default: now)")
+    out.set_defaults(run=export)
+    offline = actions.add_parser("verify-export", help="verify an export with no database and no server")
+    offline.add_argument("file", type=Path, metavar="FILE")
+    offline.add_argument("--checkpoint", type=Path, required=True, metavar="FILE", help="a checkpoint you hold")
+    offline.set_defaults(run=verify_export_file)
