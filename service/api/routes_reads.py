@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
+from pydantic import AwareDatetime
 
 from domain.calendar import london_today
 from domain.errors import NotFound
 from domain.permissions import sees_board
 from domain.values import Actor, Regime, Role, Stage
-from projections import case_status, cost_ledger, timeliness
+from projections import case_status, cost_ledger, learning_actions, timeliness
 from service.api.access import agency_scope, board_scope, for_reader, require_read
 from service.api.deps import CommandContext, CurrentActor, Services
 from service.api.problems import problem_responses
 from service.api.reading import MinPosition, etag, projection_read
 from service.api.schemas import ActionRow, ReviewRow, Row, RuleTimeliness
 from service.storage import Cursor
+from service.time_travel import review_as_of
 
 router = APIRouter(tags=["reads"])
 READ_PROBLEMS = problem_responses(401, 403, 404, 422, 503)
@@ -76,7 +78,7 @@ def get_review(
     response: Response,
     min_position: MinPosition = None,
     as_of: Annotated[
-        datetime | None,
+        AwareDatetime | None,
         Query(description="An ISO 8601 instant: rebuild the review from the events recorded up to it (chair, auditor)"),
     ] = None,
 ) -> ReviewRow | Row:
@@ -85,7 +87,6 @@ def get_review(
     require_read(actor, "reviews")
     if as_of is not None:
         require_read(actor, "review_as_of")
-        from service.time_travel import review_as_of
 
         services.app.review(ctx, review_id)  # another board's review is NotFound
         return Row.model_validate(review_as_of(services.app, review_id, as_of))
@@ -201,8 +202,6 @@ def list_learning_actions(
 ) -> list[ActionRow]:
     """Actions with status (open, completed, assured, overdue), RAG, target date and days overdue."""
     require_read(actor, "learning_actions")
-    from projections import learning_actions
-
     with projection_read(services, response, min_position) as cursor:
         rows = learning_actions.list_actions(
             cursor,
@@ -226,8 +225,6 @@ def get_learning_action(
 ) -> ActionRow:
     """The action's state, with its version as ETag."""
     require_read(actor, "learning_actions")
-    from projections import learning_actions
-
     with projection_read(services, response, min_position) as cursor:
         row = learning_actions.get_action(cursor, action_id, today=london_today())
     if (

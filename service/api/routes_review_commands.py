@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from domain.base import Context
+from domain.permissions import require_permitted
 from service.api import schemas as s
 from service.api.commands import Command, add_commands, on_review
 from service.application import CaseReviews, CommandResult
@@ -20,11 +21,20 @@ def _notify(app: CaseReviews, ctx: Context, _: None, __: int | None, fields: dic
     return app.open_review(ctx, board_id=board_id, **fields)
 
 
+def _may_act(app: CaseReviews, ctx: Context, command: str, review_id: UUID) -> None:
+    # record_cost and correct look up a log position before their own checks of role and board; checking
+    # those first keeps the answer 403 or 404, so a caller learns nothing about another board's log.
+    require_permitted(ctx.actor, command)
+    app.review(ctx, review_id)
+
+
 def _record_cost(app: CaseReviews, ctx: Context, review_id: UUID, version: int | None, f: dict[str, Any]) -> Any:
+    _may_act(app, ctx, "record_cost", review_id)
     return app.record_cost(ctx, review_id, expected_version=version, **f)
 
 
 def _correct(app: CaseReviews, ctx: Context, review_id: UUID, version: int | None, f: dict[str, Any]) -> Any:
+    _may_act(app, ctx, "correct", review_id)
     return app.correct(ctx, review_id, expected_version=version, **f)
 
 
