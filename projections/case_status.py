@@ -67,9 +67,12 @@ class CaseStatusProjection:
 
     def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
         """The review rows and their pending deadlines."""
+        # Rows are listed in board and case reference order: byte order on both backends.
+        ordered = 'TEXT COLLATE "C"' if postgres else "TEXT"
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS case_status_reviews ("
-            "review_id TEXT PRIMARY KEY, board_id TEXT NOT NULL, case_ref TEXT NOT NULL, regime TEXT NOT NULL, "
+            f"review_id TEXT PRIMARY KEY, board_id {ordered} NOT NULL, case_ref {ordered} NOT NULL, "
+            "regime TEXT NOT NULL, "
             "stage TEXT NOT NULL, child_pseudonym TEXT, child_age_years INTEGER, child_sex TEXT, "
             "incident_nature TEXT, occurred_on TEXT, la_aware_on TEXT, notified_on TEXT, decision TEXT, "
             "decided_on TEXT, contradicts_criteria BOOLEAN NOT NULL, accepted_on TEXT, publication_option TEXT, "

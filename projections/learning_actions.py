@@ -55,9 +55,11 @@ class LearningActionsProjection:
 
     def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
         """Actions indexed by board, agency and review; review publication dates."""
+        # Actions are listed in board order: byte order on both backends.
+        ordered = 'TEXT COLLATE "C"' if postgres else "TEXT"
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS learning_actions_actions ("
-            "action_id TEXT PRIMARY KEY, board_id TEXT NOT NULL, review_id TEXT NOT NULL, "
+            f"action_id TEXT PRIMARY KEY, board_id {ordered} NOT NULL, review_id TEXT NOT NULL, "
             "recommendation_ref TEXT NOT NULL, lead_agency TEXT NOT NULL, owner TEXT NOT NULL, text TEXT NOT NULL, "
             "target_on TEXT NOT NULL, rag TEXT, status TEXT NOT NULL, evidence_count INTEGER NOT NULL, "
             "agreed_on TEXT NOT NULL, completed_on TEXT, assured_on TEXT, version INTEGER NOT NULL, "

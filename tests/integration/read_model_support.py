@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
+
 from projections.base import LogEvent, Projection
+from projections.catalog import read_models as catalog_read_models
 from service.application import CaseReviews, open_application
+from service.settings import Settings
 from service.storage import Cursor, Database
 
 
@@ -66,3 +71,30 @@ def read_models(url: str, *projections: Any, batch_size: int = 7) -> Iterator[Re
         yield models
     finally:
         models.close()
+
+
+def every_read_model(settings: Settings | None = None) -> list[Projection]:
+    """The four read models as the service runs them."""
+    return catalog_read_models(settings or Settings())
+
+
+@pytest.fixture(name="models")
+def models_fixture(database_url: str) -> Iterator[ReadModels]:
+    """The four read models on an empty store (SQLite file or PostgreSQL schema), applied in small batches."""
+    with read_models(database_url, *every_read_model()) as found:
+        yield found
+
+
+def without_uuids(value: Any, names: dict[str, str] | None = None) -> Any:
+    """The value with every UUID replaced by its order of first appearance (random ids differ per store)."""
+    names = {} if names is None else names
+    if isinstance(value, dict):
+        return {key: without_uuids(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_uuids(item, names) for item in value]
+    if isinstance(value, str) and UUID_TEXT.fullmatch(value):
+        return names.setdefault(value, f"uuid-{len(names)}")
+    return value
+
+
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
