@@ -57,6 +57,12 @@ class ReviewFacts:
     def to_json(self) -> str:
         return orjson.dumps(self.data).decode()
 
+    def to_json_without_child(self) -> str:
+        """The facts with no child detail and only the incident's dates (for national read models)."""
+        incident = {key: value for key, value in self.data["incident"].items() if key.endswith("_on")}
+        kept = {key: value for key, value in self.data.items() if key != "child"}
+        return orjson.dumps(kept | {"incident": incident}).decode()
+
     def apply(self, event: LogEvent) -> bool:
         """Fold one CaseReview event in; True when a milestone or hold changed (deadlines move)."""
         handler = _HANDLERS.get(event.type_name)
@@ -227,6 +233,8 @@ def _corrected(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bo
         facts["holds"][subject][HOLD_FIELDS[key]] = value
     elif data["corrects_type"] == "Notified" and data["field"].startswith(("incident.", "child.")):
         part, _, name = data["field"].partition(".")
+        if part not in facts:  # stored without child details
+            return False
         facts[part][name] = value
     else:
         return False

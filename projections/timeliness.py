@@ -129,7 +129,7 @@ def _review_row(review_id: str, review: ReviewFacts, last: LogEvent) -> tuple[An
         _days_between(initiated, facts.get("published_on")),
         bool(facts["contradicts_criteria"]),
         last.position,
-        review.to_json(),
+        review.to_json_without_child(),
     )
 
 
