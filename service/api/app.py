@@ -8,7 +8,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from service.api import idempotency, routes_action_commands, routes_ops, routes_reads, routes_review_commands
+from service.api import (
+    idempotency,
+    routes_action_commands,
+    routes_audit,
+    routes_ops,
+    routes_reads,
+    routes_review_commands,
+)
 from service.api.deps import ServiceObjects
 from service.api.observability import ProjectionCollector, install_observability
 from service.api.problems import install_problem_handlers
@@ -50,7 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
     api.state.registry = registry
     install_problem_handlers(api)
     install_observability(api, registry)
-    for module in (routes_ops, routes_review_commands, routes_action_commands, routes_reads):
+    for module in (routes_ops, routes_review_commands, routes_action_commands, routes_reads, routes_audit):
         api.include_router(module.router)
     return api
 
