@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -77,6 +78,12 @@ def validate_correction(aggregate_class: type, event_type: str, path: str, value
         message = error.errors()[0]["msg"]
         raise CorrectionInvalid(f"value does not fit {event_type}.{path}: {message}", field="value") from None
     return adapter.dump_python(typed, mode="json")
+
+
+def corrected_date(aggregate_class: type, event_type: str, path: str, value: Any) -> date | None:
+    """The corrected value as a date, when the corrected field holds a date."""
+    typed = TypeAdapter(field_annotation(getattr(aggregate_class, event_type), path)).validate_python(value)
+    return typed if isinstance(typed, date) else None
 
 
 def apply_correction(review: Any, version: int, path: str, value: Any) -> None:

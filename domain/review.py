@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -13,6 +14,7 @@ from domain.base import Aggregate, Context, require_not_after, require_not_futur
 from domain.errors import (
     AlreadyResolved,
     CorrectionInvalid,
+    DateOrder,
     Duplicate,
     IndependenceNotDeclared,
     InvalidTransition,
@@ -562,6 +564,8 @@ class CaseReview(Aggregate):
             self._require_stage(Stage.NOTIFIED, action="decide on initiation")
         why = require_rationale(rationale)
         self._require_on_or_after(self.incident.la_aware_on, decided_on, "decided_on", "local-authority awareness")
+        if self.rapid_review_completed_on is not None:
+            self._require_on_or_after(self.rapid_review_completed_on, decided_on, "decided_on", "the rapid review")
         require_not_future(decided_on, ctx.today, field="decided_on")
         self._record(
             ctx,
@@ -866,6 +870,7 @@ class CaseReview(Aggregate):
         if hold.overridden:
             raise AlreadyResolved(f"legal hold {hold_id} is already overridden")
         why = require_rationale(rationale)
+        self._require_on_or_after(hold.placed_on, decided_on, "decided_on", "the hold's placing")
         require_not_future(decided_on, ctx.today, field="decided_on")
         self._record(ctx, self.PublicationOverrideRecorded, hold_id=hold_id, rationale=why, decided_on=decided_on)
 
@@ -876,6 +881,8 @@ class CaseReview(Aggregate):
         )
         if not recipients:
             raise InvalidValue("name at least one recipient", field="recipients")
+        assert self.publication_decided_on is not None  # guaranteed by the stage
+        self._require_on_or_after(self.publication_decided_on, sent_on, "sent_on", "the publication decision")
         require_not_future(sent_on, ctx.today, field="sent_on")
         self._record(ctx, self.PrePublicationCopiesSent, recipients=tuple(dict.fromkeys(recipients)), sent_on=sent_on)
 
@@ -912,6 +919,7 @@ class CaseReview(Aggregate):
                 "a correction cannot itself be corrected; correct the original event", field="corrects_position"
             )
         clean = validate_correction(type(self), event_type, field, value)
+        self._require_correction_keeps_dates_possible(ctx, corrects_version, field, clean)
         self._record(
             ctx,
             self.Corrected,
@@ -990,6 +998,20 @@ class CaseReview(Aggregate):
                 f"paid by {target.paying_agency}",
                 field="amount_pence",
             )
+
+    def _require_correction_keeps_dates_possible(self, ctx: Context, version: int, field: str, value: Any) -> None:
+        """A corrected date may not lie after today (unless it is a plan) or break the order of the review's dates."""
+        from domain.corrections import corrected_date
+        from domain.date_order import PLANNED_FIELDS, first_impossible_order
+
+        on = corrected_date(type(self), self.applied[version][0], field, value)
+        if on is not None and field.rpartition(".")[2] not in PLANNED_FIELDS:
+            require_not_future(on, ctx.today, field="value")
+        trial = copy.deepcopy(self)
+        trial.apply_correction(version, field, value)
+        problem = first_impossible_order(trial)
+        if problem is not None:
+            raise DateOrder(f"the correction would put dates in an impossible order: {problem}", field="value")
 
     def apply_correction(self, version: int, field: str, value: Any) -> None:
         """Carry a correction into the state that deadlines and holds are computed from."""

@@ -5,15 +5,15 @@ spring bank holiday)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
-from domain.errors import CorrectionInvalid, RationaleRequired, UnknownReference
+from domain.errors import CorrectionInvalid, DateInFuture, DateOrder, RationaleRequired, UnknownReference
 from domain.review import CaseReview
 from domain.values import Stage
-from tests.builders import ctx
+from tests.builders import TODAY, ctx
 from tests.unit.reviews import (
     accepted,
     commission,
@@ -61,6 +61,41 @@ def test_a_correction_must_meet_the_constraints_of_the_field_it_corrects() -> No
     commission(review)
     with refused(review, CorrectionInvalid, code="correction_invalid", field="value"):
         correct(review, review.version, "contract_value_pence", -1)
+
+
+@pytest.mark.parametrize(
+    ("version", "field", "value"),
+    [
+        (NOTIFIED, "incident.la_aware_on", "2008-05-16"),  # before the incident
+        (NOTIFIED, "incident.occurred_on", "2008-05-18"),  # after awareness
+        (NOTIFIED, "notified_on", "2008-05-16"),  # before awareness
+        (DECIDED, "decided_on", "2008-05-16"),  # before awareness
+    ],
+    ids=["aware-before-incident", "incident-after-awareness", "notified-before-aware", "decided-before-aware"],
+)
+def test_a_correction_that_puts_the_reviews_dates_in_an_impossible_order_is_refused(
+    version: int, field: str, value: str
+) -> None:
+    review = initiated()
+    with refused(review, DateOrder, code="date_order", field="value"):
+        correct(review, version, field, value)
+
+
+def test_a_correction_that_moves_a_hold_lift_before_its_placing_is_refused() -> None:
+    review = initiated()
+    hold_id = place_hold(review, on=date(2010, 1, 4))
+    review.lift_legal_hold(ctx(), hold_id=hold_id, lifted_on=date(2010, 3, 24), outcome="Sentenced")
+    with refused(review, DateOrder, code="date_order", field="value"):
+        correct(review, review.version, "lifted_on", "2010-01-03")
+
+
+def test_a_correction_to_a_date_after_today_is_refused_unless_it_is_a_plan() -> None:
+    review = publication_decided()
+    with refused(review, DateInFuture, code="date_in_future", field="value"):
+        correct(review, DECIDED, "decided_on", (TODAY + timedelta(days=1)).isoformat())
+    decision = max(v for v, (name, _) in review.applied.items() if name == "PublicationDecided")
+    correct(review, decision, "planned_on", (TODAY + timedelta(days=30)).isoformat())
+    assert review.milestones["publication_due_on"] == TODAY + timedelta(days=30)
 
 
 def test_a_correction_cannot_itself_be_corrected() -> None:

@@ -31,6 +31,7 @@ from tests.builders import BOARD, MET_CRITERIA, SHA, TODAY, chair, ctx, notifica
 from tests.unit.reviews import (
     ACCEPTED_ON,
     DECIDED_ON,
+    RAPID_REVIEW_ON,
     accepted,
     commission,
     initiated,
@@ -206,6 +207,12 @@ def cspr() -> CaseReview:
     return notified(Regime.CSPR_2018)
 
 
+def rapid_reviewed() -> CaseReview:
+    review = cspr()
+    rapid_review(review, RAPID_REVIEW_ON)
+    return review
+
+
 def held() -> CaseReview:
     """An initiated review under a blocking hold placed on 4 January 2010."""
     review = initiated()
@@ -237,6 +244,7 @@ Build = Callable[[], CaseReview]
 ORDER: dict[str, tuple[Build, Act, date, str]] = {
     "rapid-review-before-notification": (cspr, rapid_review, date(2008, 5, 19), "completed_on"),
     "decision-before-awareness": (notified, decide, INCIDENT_ON, "decided_on"),
+    "cspr-decision-before-rapid-review": (rapid_reviewed, decide, RAPID_REVIEW_ON, "decided_on"),
     "panel-told-before-notification": (notified, tell_panel, date(2008, 5, 19), "sent_on"),
     "panel-advice-before-notification": (notified, panel_advice, date(2008, 5, 19), "received_on"),
     "terms-before-decision": (initiated, agree_terms, DECIDED_ON, "agreed_on"),
@@ -250,6 +258,8 @@ ORDER: dict[str, tuple[Build, Act, date, str]] = {
     "publication-decided-before-acceptance": (accepted, decide_publication, ACCEPTED_ON, "decided_on"),
     "publication-planned-before-decision": (accepted, plan, date(2010, 6, 1), "planned_on"),
     "published-before-publication-decision": (publication_decided, publish, date(2010, 6, 1), "published_on"),
+    "copies-before-publication-decision": (publication_decided, send_copies, date(2010, 6, 1), "sent_on"),
+    "override-before-hold-placed": (held_and_decided, override, date(2010, 1, 4), "decided_on"),
     "closed-before-notification": (notified, close, date(2008, 5, 19), "on"),
     "reopened-before-closure": (closed, reopen, date(2012, 1, 1), "on"),
 }

@@ -127,9 +127,9 @@ def test_telling_the_panel_of_a_decision_not_to_initiate_meets_that_milestone_on
 @pytest.mark.parametrize("outcome", list(RapidReviewOutcome))
 def test_a_cspr_decides_after_its_rapid_review(outcome: RapidReviewOutcome) -> None:
     review = notified(Regime.CSPR_2023)
-    review.complete_rapid_review(ctx(), completed_on=date(2008, 6, 6), outcome=outcome, rationale="Why")
+    review.complete_rapid_review(ctx(), completed_on=date(2008, 5, 21), outcome=outcome, rationale="Why")
     assert review.stage is Stage.RAPID_REVIEWED
-    assert review.milestones["rapid_review_completed_on"] == date(2008, 6, 6)
+    assert review.milestones["rapid_review_completed_on"] == date(2008, 5, 21)
     decide(review, MET_CRITERIA, InitiationDecision.INITIATE)
     assert review.stage is Stage.INITIATED
 
