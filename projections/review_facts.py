@@ -137,8 +137,9 @@ def _notified(facts: dict[str, Any], data: dict[str, Any], _version: int) -> boo
         board_id=data["board_id"],
         case_ref=data["case_ref"],
         regime=data["regime"],
-        child=data["child"],
-        incident=data["incident"],
+        # Copies: corrections change these, and the event's decoded data is shared with other projections.
+        child=dict(data["child"]),
+        incident=dict(data["incident"]),
         notified_on=data["notified_on"],
         stage=Stage.NOTIFIED.value,
         contradicts_criteria=False,

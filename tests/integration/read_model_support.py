@@ -73,9 +73,12 @@ def read_models(url: str, *projections: Any, batch_size: int = 7) -> Iterator[Re
         models.close()
 
 
+FOUR = ("case_status", "timeliness", "cost_ledger", "learning_actions")
+
+
 def every_read_model(settings: Settings | None = None) -> list[Projection]:
-    """The four read models as the service runs them."""
-    return catalog_read_models(settings or Settings())
+    """The four read models of issue 3 as the service's catalog configures them."""
+    return [projection for projection in catalog_read_models(settings or Settings()) if projection.name in FOUR]
 
 
 @pytest.fixture(name="models")
