@@ -15,6 +15,8 @@ from domain.deadlines import HoldPeriod, RuleOutcome, evaluate
 from domain.errors import DomainError
 from domain.review import CaseReview
 from domain.values import (
+    CostCategory,
+    CostEntryKind,
     HoldKind,
     InitiationDecision,
     ProcurementRoute,
@@ -140,3 +142,37 @@ def outcomes(review: CaseReview, today: date = TODAY) -> dict[str, RuleOutcome]:
     """The review's deadline outcomes by rule, as domain.deadlines evaluates them from its state."""
     holds = [HoldPeriod(hold.placed_on, hold.lifted_on) for hold in review.holds.values()]
     return {outcome.rule: outcome for outcome in evaluate(review.regime, review.milestones, holds, today)}
+
+
+def invoiced() -> tuple[CaseReview, int]:
+    """An initiated review with one legal-advice invoice of £2,500 paid by the local authority."""
+    review = initiated()
+    review.record_cost(
+        ctx(),
+        entry=CostEntryKind.INVOICE,
+        category=CostCategory.LEGAL_ADVICE,
+        amount_pence=250_000,
+        paying_agency="local_authority",
+        on=date(2009, 1, 5),
+        description="Counsel",
+    )
+    return review, review.version
+
+
+def reverse(review: CaseReview, version: int | None, **changes: object) -> None:
+    """Reverse the entry at `version` (by default, exactly `invoiced()`'s invoice)."""
+    fields: dict[str, object] = {
+        "category": CostCategory.LEGAL_ADVICE,
+        "amount_pence": 250_000,
+        "paying_agency": "local_authority",
+    }
+    fields.update(changes)
+    review.record_cost(
+        ctx(),
+        entry=CostEntryKind.REVERSAL,
+        on=date(2009, 1, 6),
+        description="Wrong review",
+        reverses_position=99,
+        reverses_version=version,
+        **fields,  # type: ignore[arg-type]
+    )

@@ -30,11 +30,13 @@ from tests.unit.reviews import (
     DECIDED_ON,
     accepted,
     initiated,
+    invoiced,
     notified,
     place_hold,
     publication_decided,
     publish,
     ready_to_accept,
+    reverse,
 )
 
 
@@ -247,19 +249,8 @@ def test_a_reviewers_contract_value_is_a_commitment_in_the_ledger(role: Reviewer
 
 
 def test_a_matching_reversal_marks_its_entry_reversed() -> None:
-    review = initiated()
-    common = {"category": CostCategory.LEGAL_ADVICE, "amount_pence": 250_000, "paying_agency": "local_authority"}
-    review.record_cost(ctx(), entry=CostEntryKind.INVOICE, on=date(2009, 1, 5), description="Counsel", **common)  # type: ignore[arg-type]
-    invoice = review.version
-    review.record_cost(
-        ctx(),
-        entry=CostEntryKind.REVERSAL,
-        on=date(2009, 1, 6),
-        description="Wrong review",
-        reverses_position=12,
-        reverses_version=invoice,
-        **common,  # type: ignore[arg-type]
-    )
+    review, invoice = invoiced()
+    reverse(review, invoice)
     assert review.cost_entries[invoice].reversed
     assert list(review.cost_entries) == [invoice]
 

@@ -21,7 +21,6 @@ from domain.errors import (
     ReversalMismatch,
     UnknownReference,
 )
-from domain.review import CaseReview
 from domain.values import (
     AgencyReportKind,
     CostCategory,
@@ -42,6 +41,7 @@ from tests.unit.reviews import (
     agree_terms,
     commission,
     initiated,
+    invoiced,
     notified,
     place_hold,
     publication_decided,
@@ -49,6 +49,7 @@ from tests.unit.reviews import (
     ready_to_accept,
     receive_draft,
     refused,
+    reverse,
 )
 
 # ---- the process: a step before its time -----------------------------------------------------
@@ -279,39 +280,6 @@ def test_a_recommendation_before_initiation_is_an_invalid_transition() -> None:
 
 
 # ---- the ledger ---------------------------------------------------------------------------------
-
-
-def invoiced() -> tuple[CaseReview, int]:
-    """An initiated review with one legal-advice invoice of £2,500 paid by the local authority."""
-    review = initiated()
-    review.record_cost(
-        ctx(),
-        entry=CostEntryKind.INVOICE,
-        category=CostCategory.LEGAL_ADVICE,
-        amount_pence=250_000,
-        paying_agency="local_authority",
-        on=date(2009, 1, 5),
-        description="Counsel",
-    )
-    return review, review.version
-
-
-def reverse(review: CaseReview, version: int | None, **changes: object) -> None:
-    fields: dict[str, object] = {
-        "category": CostCategory.LEGAL_ADVICE,
-        "amount_pence": 250_000,
-        "paying_agency": "local_authority",
-    }
-    fields.update(changes)
-    review.record_cost(
-        ctx(),
-        entry=CostEntryKind.REVERSAL,
-        on=date(2009, 1, 6),
-        description="Wrong review",
-        reverses_position=99,
-        reverses_version=version,
-        **fields,  # type: ignore[arg-type]
-    )
 
 
 @pytest.mark.parametrize(
