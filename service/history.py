@@ -7,6 +7,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg.sql import SQL, Identifier
 
 from service.application import CaseReviews
 from service.audit.leaves import event_leaf
@@ -53,11 +54,10 @@ def notifications_of(app: CaseReviews, review_id: UUID) -> list[Any]:
     """The review's stored records with their positions (the library reads streams without positions)."""
     recorder: Any = app.recorder
     if isinstance(recorder, PostgresApplicationRecorder):  # PostgreSQL: a notification_id column
-        table = recorder.events_table_name
-        sql = (
-            f"SELECT notification_id, originator_id, originator_version, topic, state FROM {table} "
+        sql = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {schema}.{table} "
             "WHERE originator_id = %s ORDER BY originator_version"
-        )
+        ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
         with recorder.datastore.get_connection() as conn, conn.cursor() as cursor:
             cursor.execute(sql, (review_id,))
             found = [
