@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from domain.values import Role
+from service.audit.checkpoints import generate_key_file
 from service.tokens import issue_token
 
 SECRET = "e2e-test-secret-that-is-long-enough-for-hs256"
@@ -30,9 +31,14 @@ class Server:
     def __init__(self, url: str, log_dir: Path, *, projections_in_process: bool = True) -> None:
         self.url = url
         self.log_dir = log_dir
+        key = log_dir / "signing-key.pem"
+        if not key.exists():
+            generate_key_file(key)
         self.env = {
             **os.environ,
             "SCR_DATABASE_URL": url,
+            "SCR_DATA_DIR": str(log_dir),
+            "SCR_SIGNING_KEY": str(key),
             "SCR_JWT_SECRET": SECRET,
             "SCR_PROJECTIONS_IN_PROCESS": "true" if projections_in_process else "false",
             "SCR_READ_WAIT_SECONDS": "10",

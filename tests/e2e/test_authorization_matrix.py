@@ -16,6 +16,8 @@ from tests.e2e.server import Client, Server
 
 M, C, L, A, P, ADM = "board_manager", "board_chair", "agency_lead", "auditor", "national_panel", "admin"
 STAFF = {M, C}
+# The log's checkpoints and proofs hold hashes only: any authenticated caller may check them.
+EVERYONE = {M, C, L, A, P, ADM}
 OWN, OTHER = "durham", "york"
 STALE = {"If-Match": '"999"'}  # permitted commands reach the version check and are refused there: nothing recorded
 
@@ -87,6 +89,12 @@ ROUTES = [
     read("/ledger/boards/{board_id}", STAFF | {A, ADM}, other=403, query="financial_year=2016-17"),
     read("/learning-actions", STAFF | {A, L, P}, other=200),
     read(ACT, STAFF | {A, L, P}),
+    read(R + "/history", {C, A}),
+    read("/audit/verify", {A, ADM}, other=200),
+    read("/audit/checkpoints/latest", EVERYONE, other=200),
+    read("/audit/checkpoints/{size}", EVERYONE, other=200),
+    read("/audit/proofs/inclusion", EVERYONE, other=200, query="position=1"),
+    read("/audit/proofs/consistency", EVERYONE, other=200, query="from={size}&to={size}"),
 ]
 # (role, board of the caller): every role on the board that owns the records; board roles also on another.
 COLUMNS = [(role, OWN) for role in (M, C, L, A, P, ADM)] + [(role, OTHER) for role in (M, C, L, A)]
@@ -120,7 +128,10 @@ def setting(server: Server) -> Setting:
     action = manager.ok("/learning-actions", body("learning-actions", review_id=rid))["action_id"]
     last = manager.ok(f"/reviews/{rid}/costs", body("costs"))
     manager.get("/reviews", params={"min_position": last["position"]}).raise_for_status()
+    checkpoint = admin.get("/audit/checkpoints/latest")
+    assert checkpoint.status_code == 200, checkpoint.text
     ids = {
+        "size": checkpoint.json()["size"],
         "decision_position": decision["position"],
         "review_id": rid,
         "report_id": report,
@@ -133,7 +144,7 @@ def setting(server: Server) -> Setting:
 
 
 def call(setting: Setting, route: Route, client: Client) -> int:
-    path = route.path.format(**setting.ids) + (f"?{route.query}" if route.query else "")
+    path = route.path.format(**setting.ids) + (f"?{route.query.format(**setting.ids)}" if route.query else "")
     if route.method == "GET":
         return client.get(path).status_code
     payload: dict[str, Any] = body(route.body or "")
