@@ -13,10 +13,17 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 run: $(STAMP)
-	@$(BIN)/scr demo record
+	@$(BIN)/scr demo load
+	@$(BIN)/scr demo tokens
+	@$(BIN)/scr serve
 
 test: $(STAMP)
 	@$(BIN)/pytest
+
+# Benchmarks need PostgreSQL (BENCH_DATABASE_URL); BENCH_EVENTS sets the log size (default 500,000).
+bench: $(STAMP)
+	@$(BIN)/python -m benchmarks.bench_projections
+	@$(BIN)/python -m benchmarks.bench_audit
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .
