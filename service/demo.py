@@ -392,25 +392,27 @@ def demo_load(settings: Settings, _: Any) -> int:
     return 0
 
 
-# One demo user per role; board roles on Durham, whose synthetic CSPRs are in every stage.
+# One demo user per role (and the shell variable it is printed as); board roles on Durham, whose
+# synthetic CSPRs are in every stage.
 DEMO_USERS = [
-    ("manager@durham", Role.BOARD_MANAGER, "durham", None),
-    ("chair@durham", Role.BOARD_CHAIR, "durham", None),
-    ("police-lead@durham", Role.AGENCY_LEAD, "durham", "police"),
-    ("auditor@durham", Role.AUDITOR, "durham", None),
-    ("panel@national", Role.NATIONAL_PANEL, None, None),
-    ("admin@scr", Role.ADMIN, None, None),
+    ("MANAGER", "manager@durham", Role.BOARD_MANAGER, "durham", None),
+    ("CHAIR", "chair@durham", Role.BOARD_CHAIR, "durham", None),
+    ("LEAD", "police-lead@durham", Role.AGENCY_LEAD, "durham", "police"),
+    ("AUDITOR", "auditor@durham", Role.AUDITOR, "durham", None),
+    ("PANEL", "panel@national", Role.NATIONAL_PANEL, None, None),
+    ("ADMIN", "admin@scr", Role.ADMIN, None, None),
 ]
 
 
 def demo_tokens(settings: Settings, args: Any) -> int:
-    """`scr demo tokens`: a ready-to-use token per role and a curl example."""
+    """`scr demo tokens`: a ready-to-use token per role, as shell lines to paste, and a curl example."""
     from service.tokens import issue_token
 
     base = f"http://{args.host}:{args.port}"
-    print(f"Service: {base}   API docs: {base}/docs\nTokens (valid {args.hours:g} hours):")
-    for user, role, board, agency in DEMO_USERS:
+    print(f"Service: {base}   API docs: {base}/docs")
+    print(f"Tokens, valid {args.hours:g} hours (paste these lines into your shell):")
+    for variable, user, role, board, agency in DEMO_USERS:
         token = issue_token(settings.jwt_secret, user=user, role=role, board=board, agency=agency, hours=args.hours)
-        print(f"  {role:<15} {token}")
-    print(f'Try:\n  TOKEN=<a board_manager token above>\n  curl -H "Authorization: Bearer $TOKEN" {base}/reviews')
+        print(f"  export {variable}={token}  # {role}{' of ' + board if board else ''}")
+    print(f'Then: curl -H "Authorization: Bearer $MANAGER" "{base}/reviews?overdue=true"')
     return 0

@@ -80,6 +80,7 @@ def add_commands(router: APIRouter, commands: list[Command]) -> None:
             summary=command.summary,
             description=command.model.__doc__ or command.summary,
             response_model=CommandResponse,
+            response_model_exclude_none=True,
             status_code=201 if command.creates else 200,
             responses=COMMAND_PROBLEMS,
         )
