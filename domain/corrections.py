@@ -33,7 +33,8 @@ NOT_CORRECTABLE = frozenset(
     }
 )
 
-# Corrections that change computed state (deadlines, holds); others are recorded and shown only.
+# Corrections that change computed state (deadlines, holds); others are recorded and shown only. A
+# decision or closure may be repeated: the state holds the latest, so only its correction moves it.
 REVIEW_DATES = {
     ("Notified", "notified_on"): "notified_on",
     ("RapidReviewCompleted", "completed_on"): "rapid_review_completed_on",
@@ -43,6 +44,10 @@ REVIEW_DATES = {
     ("PublicationDecided", "decided_on"): "publication_decided_on",
     ("Published", "published_on"): "published_on",
     ("Closed", "closed_on"): "closed_on",
+}
+# Milestones met by the first event of a kind (later ones repeat it): only its correction moves them.
+FIRST_DATES = {
+    ("PrePublicationCopiesSent", "sent_on"): "pre_publication_copy_sent_on",
 }
 HOLD_FIELDS = {
     ("LegalHoldPlaced", "placed_on"): "placed_on",
@@ -92,11 +97,27 @@ def apply_correction(review: Any, version: int, path: str, value: Any) -> None:
     event_class = getattr(type(review), event_type)
     typed = TypeAdapter(field_annotation(event_class, path)).validate_python(value)
     key = (event_type, path)
-    if key in REVIEW_DATES:
+    if key in REVIEW_DATES and _latest_of_its_type(review, version):
         setattr(review, REVIEW_DATES[key], typed)
+    elif key in FIRST_DATES and _first_of_its_type(review, version):
+        setattr(review, FIRST_DATES[key], typed)
     elif key in HOLD_FIELDS and subject in review.holds:
         hold = review.holds[subject]
         review.holds[subject] = hold.model_copy(update={HOLD_FIELDS[key]: typed})
     elif event_type == "Notified" and path.startswith(("incident.", "child.")):
         part, _, name = path.partition(".")
         setattr(review, part, getattr(review, part).model_copy(update={name: typed}))
+
+
+def _versions_of_its_type(review: Any, version: int) -> list[int]:
+    """The versions of every applied event of the same type as the one at `version`."""
+    event_type = review.applied[version][0]
+    return [v for v, (name, _) in review.applied.items() if name == event_type]
+
+
+def _latest_of_its_type(review: Any, version: int) -> bool:
+    return max(_versions_of_its_type(review, version)) == version
+
+
+def _first_of_its_type(review: Any, version: int) -> bool:
+    return min(_versions_of_its_type(review, version)) == version

@@ -12,8 +12,8 @@ import pytest
 
 from domain.errors import CorrectionInvalid, DateInFuture, DateOrder, RationaleRequired, UnknownReference
 from domain.review import CaseReview
-from domain.values import Stage
-from tests.builders import TODAY, ctx
+from domain.values import PublicationOption, Recipient, Stage
+from tests.builders import TODAY, chair, ctx
 from tests.unit.reviews import (
     accepted,
     commission,
@@ -216,3 +216,46 @@ def test_a_corrected_history_replays_to_the_corrected_state() -> None:
     assert isinstance(replayed, CaseReview)
     assert replayed.milestones == review.milestones
     assert replayed.milestones["la_aware_on"] == date(2008, 5, 19)
+
+
+def versions_of(review: CaseReview, event_type: str) -> list[int]:
+    return [version for version, (name, _) in review.applied.items() if name == event_type]
+
+
+def test_correcting_a_superseded_publication_decision_leaves_the_current_plan() -> None:
+    # Given a publication planned for 27 July 2010, then re-decided for 3 August
+    review = publication_decided()
+    review.decide_publication(
+        chair(),
+        option=PublicationOption.FULL,
+        rationale="Later",
+        planned_on=date(2010, 8, 3),
+        decided_on=date(2010, 6, 2),
+    )
+    first, latest = versions_of(review, "PublicationDecided")
+    # When the first decision's plan is corrected, the current plan stands; when the latest's is, it moves
+    correct(review, first, "planned_on", "2010-07-28")
+    assert review.milestones["publication_due_on"] == date(2010, 8, 3)
+    correct(review, latest, "planned_on", "2010-08-04")
+    assert review.milestones["publication_due_on"] == date(2010, 8, 4)
+
+
+def test_correcting_the_first_pre_publication_copies_moves_that_milestone_and_a_later_sending_does_not() -> None:
+    review = publication_decided()
+    for sent_on in (date(2010, 7, 15), date(2010, 7, 19)):
+        review.send_pre_publication_copies(ctx(), recipients=(Recipient.OFSTED,), sent_on=sent_on)
+    first, second = versions_of(review, "PrePublicationCopiesSent")
+    correct(review, second, "sent_on", "2010-07-20")
+    assert review.milestones["pre_publication_copy_sent_on"] == date(2010, 7, 15)
+    correct(review, first, "sent_on", "2010-07-16")
+    assert review.milestones["pre_publication_copy_sent_on"] == date(2010, 7, 16)
+
+
+def test_correcting_an_earlier_closure_leaves_the_current_closure_date() -> None:
+    review = accepted()
+    review.close(chair(), on=date(2010, 6, 1), reason="Submitted to Ofsted")
+    review.reopen(chair(), on=date(2010, 9, 4), reason="Rated inadequate")
+    review.close(chair(), on=date(2011, 2, 27), reason="Re-submitted")
+    first, _ = versions_of(review, "Closed")
+    correct(review, first, "closed_on", "2010-06-03")
+    assert review.closed_on == date(2011, 2, 27)
