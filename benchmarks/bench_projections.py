@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,12 @@ import psycopg
 
 from benchmarks.dataset import generate
 from benchmarks.library_runner import ReadModelsProjection, ReadModelsView
+from projections.base import LogEvent, Projection
 from projections.catalog import read_models
 from projections.engine import ProjectionEngine
 from service.application import CaseReviews
 from service.settings import Settings
-from service.storage import Database, DatabaseUrl
+from service.storage import Cursor, Database, DatabaseUrl
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "projections.json"
@@ -66,10 +67,24 @@ def measure_raw_scan(url: str) -> dict[str, float]:
     return {"events": events, "seconds": seconds, "rate": events / seconds, "peak_rss_mb": peak_rss_mb()}
 
 
-def measure_rebuild(url: str) -> dict[str, float]:
+def timed(model: Projection, spent: dict[str, float]) -> Projection:
+    """The read model, with the seconds its apply_batch takes added up in `spent`."""
+    apply_batch = model.apply_batch
+
+    def apply_and_time(cursor: Cursor, events: Sequence[LogEvent]) -> None:
+        started = time.perf_counter()
+        apply_batch(cursor, events)
+        spent[model.name] = spent.get(model.name, 0.0) + time.perf_counter() - started
+
+    model.apply_batch = apply_and_time  # type: ignore[method-assign]
+    return model
+
+
+def measure_rebuild(url: str) -> dict[str, Any]:
     """Our engine rebuilding every read model of the catalog from position 0."""
     app, db = open_app(url), Database(url)
-    engine = ProjectionEngine(app, db, read_models(settings(url)))
+    spent: dict[str, float] = {}
+    engine = ProjectionEngine(app, db, [timed(model, spent) for model in read_models(settings(url))])
     started = time.perf_counter()
     events = engine.rebuild()
     seconds = time.perf_counter() - started
@@ -78,7 +93,15 @@ def measure_rebuild(url: str) -> dict[str, float]:
     app.close()
     if stopped:
         raise SystemExit(f"read models stopped during the rebuild: {stopped}")
-    return {"events": events, "seconds": seconds, "rate": events / seconds, "peak_rss_mb": peak_rss_mb()}
+    by_model = {name: round(value, 2) for name, value in spent.items()}
+    return {
+        "events": events,
+        "seconds": seconds,
+        "rate": events / seconds,
+        "peak_rss_mb": peak_rss_mb(),
+        "apply_batch_seconds": by_model,
+        "engine_seconds": round(seconds - sum(spent.values()), 2),
+    }
 
 
 def measure_library_runner(url: str) -> dict[str, float]:
@@ -107,18 +130,18 @@ def measure_library_runner(url: str) -> dict[str, float]:
     return {"events": RUNNER_SAMPLE, "seconds": seconds, "rate": RUNNER_SAMPLE / seconds, "peak_rss_mb": peak_rss_mb()}
 
 
-MEASUREMENTS: dict[str, Callable[[str], dict[str, float]]] = {
+MEASUREMENTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "raw": measure_raw_scan,
     "rebuild": measure_rebuild,
     "runner": measure_library_runner,
 }
 
 
-def measure(kind: str, url: str) -> dict[str, float]:
+def measure(kind: str, url: str) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter and read its JSON answer."""
     command = [sys.executable, "-m", "benchmarks.bench_projections", kind, url]
     output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout  # noqa: S603
-    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     print(
         f"  {kind:<8} {result['events']:>9,.0f} events  {result['rate']:>10,.0f} events/s  "
         f"{result['peak_rss_mb']:>6.0f} MB",
@@ -179,6 +202,8 @@ def run() -> dict[str, Any]:
         "rebuild_vs_library_runner": round(rebuild["rate"] / runner["rate"], 1),
         "rebuild_vs_raw_scan": round(rebuild["rate"] / raw["rate"], 2),
         "read_models": [model.name for model in read_models(settings(url))],
+        "rebuild_apply_batch_seconds": rebuild["apply_batch_seconds"],
+        "rebuild_engine_seconds": rebuild["engine_seconds"],
     }
 
 
@@ -201,6 +226,10 @@ def print_table(result: dict[str, Any]) -> None:
         ("rebuild / raw scan + decode", "", f"{result['rebuild_vs_raw_scan']:.0%}"),
     ]
     print(f"\nread models: {', '.join(result['read_models'])}")
+    print(
+        f"time in each read model's apply_batch (s): {result['rebuild_apply_batch_seconds']}; "
+        f"engine (read, decode, track, commit): {result['rebuild_engine_seconds']} s"
+    )
     print(f"{'':<44}{'small':>14}{'full':>14}")
     for label, small, full in rows:
         print(f"{label:<44}{small:>14}{full:>14}")

@@ -138,6 +138,10 @@ class ProjectionEngine:
             return position
         try:
             with self.db.transaction() as cursor:
+                if self.db.is_postgres:
+                    # Derived data need not wait for the disk: a server crash can lose only whole recent
+                    # batches, each with its tracking position (one transaction), which are applied again.
+                    cursor.execute("SET LOCAL synchronous_commit = off")
                 tracking.advance(cursor, projection.name, expected=position, position=events[-1].position)
                 projection.apply_batch(cursor, events)
         except tracking.PositionMoved:
