@@ -14,9 +14,9 @@ from uuid import UUID
 
 import orjson
 
-from domain.rules import RULES, Rule, rules_for
+from domain.rules import RULES, Rule
 from projections.base import LogEvent
-from projections.review_facts import ReviewFacts, fold, load_facts
+from projections.review_facts import ReviewFacts, fold, load_facts, rules_by_regime
 from service.storage import Cursor
 
 _COLUMNS = (
@@ -63,7 +63,7 @@ class CaseStatusProjection:
     name = "case_status"
 
     def __init__(self, rules: Sequence[Rule] = RULES) -> None:
-        self.rules = tuple(rules)
+        self.rules = rules_by_regime(rules)
 
     def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
         """The review rows and their pending deadlines."""
@@ -114,11 +114,10 @@ class CaseStatusProjection:
             )
 
     def _pending(self, review_id: str, review: ReviewFacts) -> Iterable[tuple[Any, ...]]:
-        # date.min as today: only due dates and milestone-met dates are taken, never today's status.
-        by_time = {rule.id: rule.met_by is None for rule in rules_for(review.regime, self.rules)}
-        for order, outcome in enumerate(review.outcomes(self.rules, date.min)):
-            if outcome.due_on is not None and outcome.met_on is None:
-                yield review_id, outcome.rule, order, outcome.due_on.isoformat(), by_time[outcome.rule]
+        for deadline in review.deadlines(self.rules[review.regime]):
+            if deadline.met_on is None:
+                rule = deadline.rule
+                yield review_id, rule.id, deadline.order, deadline.due_on.isoformat(), rule.met_by is None
 
 
 def _row(review: ReviewFacts, review_id: str, last: LogEvent) -> tuple[Any, ...]:

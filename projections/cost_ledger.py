@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -30,9 +30,8 @@ def financial_year(on: str) -> str:
 
 
 def costed_pence(hours_hundredths: int, rate_pence_per_hour: int) -> int:
-    """Hours times the hourly rate in pence, rounded half up to a whole penny."""
-    exact = Decimal(hours_hundredths) * rate_pence_per_hour / 100
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """Hours times the hourly rate in pence, rounded half up to a whole penny (integers only: exact)."""
+    return (hours_hundredths * rate_pence_per_hour + 50) // 100
 
 
 class CostLedgerProjection:
@@ -82,7 +81,7 @@ class CostLedgerProjection:
         rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
         reversals = []
         for event in events:
-            make = _ROWS.get(event.type_name)
+            make = _ROWS.get(event.topic)
             if make is None:
                 continue
             table, row = make(event)
@@ -178,11 +177,11 @@ def _staff_time(event: LogEvent) -> tuple[str, tuple[Any, ...]]:
 
 
 _ROWS = {
-    "Notified": _review,
-    "ReviewerCommissioned": _commitment,
-    "CostRecorded": _entry,
-    "StaffTimeRecorded": _staff_time,
-    "ContributionRecorded": _contribution,
+    "domain.review:CaseReview.Notified": _review,
+    "domain.review:CaseReview.ReviewerCommissioned": _commitment,
+    "domain.review:CaseReview.CostRecorded": _entry,
+    "domain.review:CaseReview.StaffTimeRecorded": _staff_time,
+    "domain.board:Board.ContributionRecorded": _contribution,
 }
 
 

@@ -45,6 +45,9 @@ _UPSERT = (
     "ON CONFLICT (action_id) DO UPDATE SET " + ", ".join(f"{column} = excluded.{column}" for column in _COLUMNS[1:])
 )
 _STATUSES = ("open", "completed", "assured", "overdue")
+_ACTION_TOPIC = "domain.learning_action:LearningAction."
+_AGREED = _ACTION_TOPIC + "Agreed"
+_PUBLICATION_TOPICS = frozenset({"domain.review:CaseReview.Published", "domain.review:CaseReview.Corrected"})
 _RAGS = ("red", "amber", "green", "none")
 
 
@@ -79,8 +82,12 @@ class LearningActionsProjection:
 
     def apply_batch(self, cursor: Cursor, events: Sequence[LogEvent]) -> None:
         """Fold the batch into the actions it touches (loaded once) and upsert them; record publications."""
-        actions = [event for event in events if event.aggregate_name == "LearningAction"]
-        published = {str(event.originator_id): value for event in events if (value := _published_on(event)) is not None}
+        actions = [(str(event.originator_id), event) for event in events if event.topic.startswith(_ACTION_TOPIC)]
+        published = {
+            str(event.originator_id): value
+            for event in events
+            if event.topic in _PUBLICATION_TOPICS and (value := _published_on(event)) is not None
+        }
         if published:
             cursor.executemany(
                 "INSERT INTO learning_actions_reviews (review_id, published_on) VALUES (%s, %s) "
@@ -89,9 +96,8 @@ class LearningActionsProjection:
             )
         if not actions:
             return
-        rows = _load(cursor, {str(e.originator_id) for e in actions if e.type_name != "Agreed"})
-        for event in actions:
-            action_id = str(event.originator_id)
+        rows = _load(cursor, {action_id for action_id, event in actions if event.topic != _AGREED})
+        for action_id, event in actions:
             row = rows.setdefault(action_id, {"action_id": action_id})
             _apply(row, event)
             row["version"], row["position"] = event.version, event.position

@@ -8,16 +8,19 @@ copies a batch touches, folds the batch's events in here and writes them back.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
+from uuid import UUID
 
 import orjson
 
 from domain.corrections import HOLD_FIELDS, REVIEW_DATES
-from domain.deadlines import HoldPeriod, RuleOutcome, evaluate
+from domain.deadlines import HoldPeriod, RuleOutcome, due_date, evaluate
 from domain.review import CaseReview
-from domain.rules import RULES, Rule, with_overrides
+from domain.rules import RULES, Rule, rules_for, with_overrides
 from domain.values import InitiationDecision, Regime, Stage
 from projections.base import LogEvent
 from service.settings import Settings
@@ -63,11 +66,6 @@ class ReviewFacts:
         kept = {key: value for key, value in self.data.items() if key != "child"}
         return orjson.dumps(kept | {"incident": incident}).decode()
 
-    def apply(self, event: LogEvent) -> bool:
-        """Fold one CaseReview event in; True when a milestone or hold changed (deadlines move)."""
-        handler = _HANDLERS.get(event.type_name)
-        return False if handler is None else handler(self.data, event.data, event.version)
-
     # ---- what the read models ask -----------------------------------------------------------
 
     @property
@@ -103,6 +101,37 @@ class ReviewFacts:
     def outcomes(self, rules: Sequence[Rule], today: date) -> list[RuleOutcome]:
         """domain.deadlines.evaluate over these facts."""
         return evaluate(self.regime, self.milestones(), self.hold_periods(), today, rules)
+
+    def deadlines(self, regime_rules: Sequence[Rule]) -> list[Deadline]:
+        """The started rules of the review's regime (in table order) with due and met dates; no today involved."""
+        milestones = self.milestones()
+        found = []
+        for order, rule in enumerate(regime_rules):
+            start = milestones.get(rule.start)
+            if start is not None:
+                met = min((milestones[name] for name in rule.satisfied_by if name in milestones), default=None)
+                found.append(Deadline(rule, order, start, _due_date(rule, start), met))
+        return found
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A started rule: when its clock started, when it is due, and the milestone date that met it."""
+
+    rule: Rule
+    order: int
+    start_on: date
+    due_on: date
+    met_on: date | None  # None while unmet, and always for a rule met by time (website retention)
+
+
+# Many reviews share start dates; working-day arithmetic is the cost of a rebuild.
+_due_date = lru_cache(maxsize=65_536)(due_date)
+
+
+def rules_by_regime(rules: Sequence[Rule]) -> dict[Regime, tuple[Rule, ...]]:
+    """Each regime's rules in table order (looked up once, not per review)."""
+    return {regime: rules_for(regime, rules) for regime in Regime}
 
 
 class _Dated:
@@ -273,7 +302,9 @@ _HANDLERS: dict[str, Handler] = {
     "Reopened": _reopened,
 }
 
-REVIEW_EVENT_TYPES = frozenset(_HANDLERS)
+REVIEW_TOPIC = "domain.review:CaseReview."
+_BY_TOPIC = {REVIEW_TOPIC + name: handler for name, handler in _HANDLERS.items()}
+_NOTIFIED = REVIEW_TOPIC + "Notified"
 
 
 def load_facts(cursor: Cursor, table: str, review_ids: Iterable[str]) -> dict[str, ReviewFacts]:
@@ -293,19 +324,30 @@ def fold(
 ) -> tuple[dict[str, ReviewFacts], dict[str, LogEvent], set[str]]:
     """Apply a batch's CaseReview events: facts by review, each review's last event, and reviews whose dates moved.
 
-    `stored` loads the facts of reviews opened before this batch."""
-    reviews = [event for event in events if event.aggregate_name == "CaseReview"]
-    earlier = {str(e.originator_id) for e in reviews if e.type_name != "Notified"}
-    facts = stored(earlier)
-    last: dict[str, LogEvent] = {}
-    moved: set[str] = set()
+    `stored` loads the facts of reviews opened before this batch. Ids stay UUIDs inside the loop (text
+    only once per review): this loop runs for every event of a rebuild."""
+    reviews = [event for event in events if event.topic.startswith(REVIEW_TOPIC)]
+    opened_here = {event.originator_id for event in reviews if event.topic == _NOTIFIED}
+    earlier = {event.originator_id for event in reviews} - opened_here
+    facts = {UUID(review_id): found for review_id, found in stored(map(str, earlier)).items()}
+    last: dict[UUID, LogEvent] = {}
+    moved: set[UUID] = set()
     for event in reviews:
-        review_id = str(event.originator_id)
-        current = facts.setdefault(review_id, ReviewFacts())
-        if current.apply(event):
-            moved.add(review_id)
+        review_id = event.originator_id
         last[review_id] = event
-    return facts, last, moved
+        handler = _BY_TOPIC.get(event.topic)
+        if handler is None:
+            continue
+        current = facts.get(review_id)
+        if current is None:
+            current = facts[review_id] = ReviewFacts()
+        if handler(current.data, event.data, event.version):
+            moved.add(review_id)
+    return (
+        {str(review_id): facts[review_id] for review_id in last},
+        {str(review_id): event for review_id, event in last.items()},
+        {str(review_id) for review_id in moved},
+    )
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

@@ -17,10 +17,10 @@ from uuid import UUID
 import orjson
 
 from domain.deadlines import HoldPeriod
-from domain.rules import RULES, Direction, Rule, rules_for, with_overrides
+from domain.rules import RULES, Direction, Rule, with_overrides
 from projections.base import LogEvent
 from projections.percentiles import summary
-from projections.review_facts import ReviewFacts, fold, load_facts
+from projections.review_facts import ReviewFacts, fold, load_facts, rules_by_regime
 from service.storage import Cursor
 
 _SETTING = "rule_overrides"
@@ -33,6 +33,7 @@ class TimelinessProjection:
 
     def __init__(self, rules: Sequence[Rule] = RULES) -> None:
         self.rules = tuple(rules)
+        self.by_regime = rules_by_regime(rules)
 
     def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
         """Reviews, their started rules, their merged hold spans, and the rule settings used."""
@@ -103,18 +104,13 @@ class TimelinessProjection:
 
     def _rule_rows(self, review_id: str, review: ReviewFacts) -> Iterable[tuple[Any, ...]]:
         """Started rules as day numbers; an unknown bound (NULL) means today when read."""
-        by_id = {rule.id: rule for rule in rules_for(review.regime, self.rules)}
-        # date.min as today: only due dates and milestone-met dates are taken, never today's status.
-        for outcome in review.outcomes(self.rules, date.min):
-            if outcome.start_on is None or outcome.due_on is None:
-                continue
-            rule = by_id[outcome.rule]
-            start, met = outcome.start_on.toordinal(), _day(outcome.met_on)
+        for deadline in review.deadlines(self.by_regime[review.regime]):
+            rule, due = deadline.rule, deadline.due_on.toordinal()
+            start, met = deadline.start_on.toordinal(), _day(deadline.met_on)
             by_time = rule.met_by is None
             # The clock runs [start, met or today); a before-rule runs [met or today, start).
             period = (start, met) if rule.direction is Direction.AFTER else (met, start)
-            cap = outcome.due_on.toordinal() if by_time else None
-            yield review_id, rule.id, outcome.due_on.toordinal(), met, by_time, *period, cap
+            yield review_id, rule.id, due, met, by_time, *period, due if by_time else None
 
 
 def _review_row(review_id: str, review: ReviewFacts, last: LogEvent) -> tuple[Any, ...]:

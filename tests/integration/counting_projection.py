@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from projections.base import LogEvent
-from service.storage import Cursor
+from service.application import CaseReviews
+from service.storage import Cursor, Database
 
 
 class CountingProjection:
@@ -53,3 +54,14 @@ class CountingProjection:
         """Every applied position, in order."""
         cursor.execute(f"SELECT position FROM {self.table} ORDER BY position")
         return [int(row[0]) for row in cursor.fetchall()]
+
+
+def every_position(app: CaseReviews) -> list[int]:
+    """Every position in the log, in order."""
+    return [n.id for n in app.recorder.select_notifications(start=1, limit=1_000_000)]
+
+
+def applied(db: Database, projection: CountingProjection) -> list[int]:
+    """Every position the projection has applied, in order."""
+    with db.transaction() as cursor:
+        return projection.applied(cursor)

@@ -10,7 +10,7 @@ from projections.engine import ProjectionEngine
 from service.application import CaseReviews, open_application
 from service.storage import Database
 from tests.builders import record_cspr_published_under_override, record_every_event
-from tests.integration.counting_projection import CountingProjection
+from tests.integration.counting_projection import CountingProjection, applied, every_position
 
 
 @pytest.fixture
@@ -21,15 +21,6 @@ def store(database_url: str) -> Iterator[tuple[CaseReviews, Database]]:
     yield app, db
     db.close()
     app.close()
-
-
-def every_position(app: CaseReviews) -> list[int]:
-    return [n.id for n in app.recorder.select_notifications(start=1, limit=1_000_000)]
-
-
-def applied(db: Database, projection: CountingProjection) -> list[int]:
-    with db.transaction() as cursor:
-        return projection.applied(cursor)
 
 
 def test_catching_up_applies_every_event_once_in_batches_smaller_than_the_log(store):

@@ -14,7 +14,7 @@ from projections.engine import ProjectionEngine
 from service.application import CaseReviews
 from service.storage import Database, DatabaseUrl
 from tests.builders import BOARD, admin, ctx, notification, record_cspr_published_under_override, record_every_event
-from tests.integration.counting_projection import CountingProjection
+from tests.integration.counting_projection import CountingProjection, applied, every_position
 
 
 @pytest.fixture
@@ -25,15 +25,6 @@ def fast_store(postgres_url: str) -> Iterator[tuple[CaseReviews, Database, str]]
     yield app, db, postgres_url
     db.close()
     app.close()
-
-
-def every_position(app: CaseReviews) -> list[int]:
-    return [n.id for n in app.recorder.select_notifications(start=1, limit=1_000_000)]
-
-
-def applied(db: Database, projection: CountingProjection) -> list[int]:
-    with db.transaction() as cursor:
-        return projection.applied(cursor)
 
 
 def open_writer(url: str) -> psycopg.Connection:
