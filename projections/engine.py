@@ -22,7 +22,7 @@ import psycopg
 
 from projections import tracking
 from projections.base import LogEvent, Projection
-from projections.log_reader import open_log
+from projections.log_reader import ReadAhead, open_log
 from service.application import CaseReviews
 from service.storage import Database
 
@@ -68,6 +68,7 @@ class ProjectionEngine:
         self.projections = list(projections)
         self.batch_size = batch_size
         self._log = open_log(app, db)
+        self._read_ahead = ReadAhead(self._log, batch_size)
         self._stopped_here: set[str] = set()  # failed in this process: not retried until restart/rebuild
         self._wakeup = threading.Event()
         self._applied = threading.Condition()
@@ -122,7 +123,7 @@ class ProjectionEngine:
         safe = self._log.safe_head()
         if start >= safe:
             return 0
-        events = self._log.read(after=start, upto=safe, limit=self.batch_size)
+        events = self._read_ahead.read(after=start, upto=safe)
         for projection in running:
             position = positions[projection.name]
             self._apply_until_failure(projection, position, events[bisect_right(events, position, key=_position) :])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -174,6 +175,43 @@ class PostgresLog:
             )
             self._table_oid = int(cursor.fetchone()[0])
         return self._table_oid
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A batch being read ahead: events after `after`, up to `upto`."""
+
+    after: int
+    upto: int
+    events: Future[list[LogEvent]]
+
+
+class ReadAhead:
+    """Reads the next batch while the current one is applied, so the database and Python overlap."""
+
+    def __init__(self, log: EventLog, batch_size: int) -> None:
+        self._log = log
+        self._batch_size = batch_size
+        self._reader = ThreadPoolExecutor(1, thread_name_prefix="log-read-ahead")
+        self._pending: Pending | None = None
+
+    def read(self, after: int, upto: int) -> list[LogEvent]:
+        """Events with after < position <= upto, at most one batch, in position order."""
+        pending, self._pending = self._pending, None
+        events = None
+        if pending is not None and pending.after == after:
+            events = pending.events.result()
+            # A full batch is the same whatever the bound; a short one may miss events up to `upto`.
+            if len(events) < self._batch_size and pending.upto < upto:
+                events = None
+        if events is None:
+            events = self._log.read(after, upto, self._batch_size)
+        if len(events) == self._batch_size:
+            following = events[-1].position
+            self._pending = Pending(
+                following, upto, self._reader.submit(self._log.read, following, upto, self._batch_size)
+            )
+        return events
 
 
 def open_log(app: CaseReviews, db: Database) -> EventLog:
