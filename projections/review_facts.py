@@ -17,7 +17,7 @@ from uuid import UUID
 
 import orjson
 
-from domain.corrections import HOLD_FIELDS, REVIEW_DATES
+from domain.corrections import FIRST_DATES, HOLD_FIELDS, REVIEW_DATES
 from domain.deadlines import HoldPeriod, RuleOutcome, due_date, evaluate
 from domain.review import CaseReview
 from domain.rules import RULES, Rule, rules_for, with_overrides
@@ -241,6 +241,7 @@ def _setter(key: str, field: str, stage: Stage | None = None) -> Handler:
 def _publication_decided(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
     facts["publication_option"] = data["option"]
     facts["publication_planned_on"] = data.get("planned_on")
+    facts["publication_decided_on"] = data["decided_on"]
     facts["stage"] = Stage.PUBLICATION_DECIDED.value
     return True
 
@@ -253,12 +254,18 @@ def _copies_sent(facts: dict[str, Any], data: dict[str, Any], _version: int) -> 
 
 
 def _corrected(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
-    """The aggregate's apply_correction: the same tables decide what a correction reaches."""
+    """The aggregate's apply_correction: the same tables decide what a correction reaches.
+
+    A repeated decision or closure holds the latest in state, so only the latest one's correction moves
+    it; a milestone met by the first event of its kind moves only with that first event's correction."""
     key = (data["corrects_type"], data["field"])
-    value = data["value"]
-    subject = facts["hold_versions"].get(str(data["corrects_version"]))
-    if key in REVIEW_DATES:
+    value, version = data["value"], data["corrects_version"]
+    first, latest = facts.get("versions", {}).get(data["corrects_type"], (None, None))
+    subject = facts["hold_versions"].get(str(version))
+    if key in REVIEW_DATES and version == latest:
         facts[REVIEW_DATES[key]] = value
+    elif key in FIRST_DATES and version == first:
+        facts[FIRST_DATES[key]] = value
     elif key in HOLD_FIELDS and subject in facts["holds"]:
         facts["holds"][subject][HOLD_FIELDS[key]] = value
     elif data["corrects_type"] == "Notified" and data["field"].startswith(("incident.", "child.")):
@@ -279,8 +286,8 @@ def _closed(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
 
 
 def _reopened(facts: dict[str, Any], _data: dict[str, Any], _version: int) -> bool:
+    # closed_on keeps the latest closure's date, as the aggregate does; the stage says it is open again.
     facts["stage"] = facts.get("stage_before_closure") or Stage.NOTIFIED.value
-    facts["closed_on"] = None
     return False
 
 
@@ -305,6 +312,14 @@ _HANDLERS: dict[str, Handler] = {
 REVIEW_TOPIC = "domain.review:CaseReview."
 _BY_TOPIC = {REVIEW_TOPIC + name: handler for name, handler in _HANDLERS.items()}
 _NOTIFIED = REVIEW_TOPIC + "Notified"
+# Event types whose corrections depend on being the first or latest of their kind.
+_COUNTED = {REVIEW_TOPIC + event_type: event_type for event_type, _ in (*REVIEW_DATES, *FIRST_DATES)}
+
+
+def _note_version(facts: dict[str, Any], event_type: str, version: int) -> None:
+    """Keep the first and latest version of each event type a correction may need to be."""
+    seen = facts.setdefault("versions", {}).setdefault(event_type, [version, version])
+    seen[1] = version
 
 
 def load_facts(cursor: Cursor, table: str, review_ids: Iterable[str]) -> dict[str, ReviewFacts]:
@@ -343,6 +358,9 @@ def fold(
             current = facts[review_id] = ReviewFacts()
         if handler(current.data, event.data, event.version):
             moved.add(review_id)
+        counted = _COUNTED.get(event.topic)
+        if counted is not None:
+            _note_version(current.data, counted, event.version)
     return (
         {str(review_id): facts[review_id] for review_id in last},
         {str(review_id): event for review_id, event in last.items()},

@@ -72,14 +72,28 @@ def record_corrections(app: CaseReviews) -> Any:
     return rid
 
 
+def correct_both_closures(app: CaseReviews, bradford: Any) -> None:
+    """Bradford HD was closed twice: correct the latest closure, then the superseded one (which moves nothing)."""
+    closures = [
+        n.id
+        for n in app.recorder.select_notifications(1, 10_000)
+        if n.originator_id == bradford and n.topic.endswith(".Closed")
+    ]
+    for position, value in reversed(list(zip(closures, ("2007-12-03", "2009-02-26"), strict=True))):
+        manager = ctx(board="bradford")
+        app.correct(manager, bradford, corrects_position=position, field="closed_on", value=value, reason="Minutes")
+
+
 def record_all(app: CaseReviews) -> list[Any]:
-    return [
+    review_ids = [
         record_every_event(app),
         record_cspr_published_under_override(app),
         record_daniel_pelka(app),
         record_bradford_hd(app),
         record_corrections(app),
     ]
+    correct_both_closures(app, review_ids[3])
+    return review_ids
 
 
 def every_answer(cursor: Cursor, review_ids: list[Any]) -> dict[str, Any]:
@@ -171,6 +185,8 @@ def test_deadlines_and_holds_agree_with_the_aggregate_itself(models: ReadModels)
                 assert found == [outcome.as_dict() for outcome in outcomes], (rid, today)
             assert row["child_pseudonym"] == review.child.pseudonym
             assert row["la_aware_on"] == review.incident.la_aware_on.isoformat()
+            assert row["closed_on"] == (None if review.closed_on is None else review.closed_on.isoformat())
+            assert row["stage"] == review.stage
             assert [hold["hold_id"] for hold in row["active_legal_holds"]] == [
                 str(h.hold_id) for h in review.active_holds
             ]
