@@ -22,6 +22,7 @@ import psycopg
 
 from projections import tracking
 from projections.base import LogEvent, Projection
+from projections.bulk_cursor import BulkCursor
 from projections.log_reader import ReadAhead, open_log
 from service.application import CaseReviews
 from service.storage import Database
@@ -144,7 +145,7 @@ class ProjectionEngine:
                     # batches, each with its tracking position (one transaction), which are applied again.
                     cursor.execute("SET LOCAL synchronous_commit = off")
                 tracking.advance(cursor, projection.name, expected=position, position=events[-1].position)
-                projection.apply_batch(cursor, events)
+                projection.apply_batch(BulkCursor(cursor) if self.db.is_postgres else cursor, events)
         except tracking.PositionMoved:
             return None
         except Exception as error:
