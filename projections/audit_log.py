@@ -33,12 +33,11 @@ class AuditLogProjection:
 
     def apply_batch(self, cursor: Cursor, events: Sequence[LogEvent]) -> None:
         if events:
-            tree.append(cursor, events)
-            self.checkpoint_if_due(cursor)
+            self.checkpoint_if_due(cursor, tree.append(cursor, events).size)
 
-    def checkpoint_if_due(self, cursor: Cursor) -> None:
+    def checkpoint_if_due(self, cursor: Cursor, size: int | None = None) -> None:
         """Sign a checkpoint if N events or T seconds have passed since the last one (and there is news)."""
-        size = store.tree_size(cursor)
+        size = store.tree_size(cursor) if size is None else size
         latest = store.latest_checkpoint(cursor)
         if latest is not None and latest.size >= size:
             return

@@ -18,14 +18,15 @@ instant also lies inside the stored bytes; it is repeated so a verifier sees it 
 from __future__ import annotations
 
 import struct
+from functools import lru_cache
+from hashlib import sha256
 from uuid import UUID
 
 import orjson
 
-from service.audit.merkle import leaf_hash
-
 FORMAT = 1
-_HEAD = struct.Struct(">Bq16sq")
+# The RFC's 0x00 leaf prefix, then the format version and the fixed-width fields.
+_HEAD = struct.Struct(">BBq16sq")
 _TIMESTAMP_PREFIX = b'{"timestamp":"'
 
 
@@ -42,15 +43,18 @@ def recorded_instant(state: bytes) -> bytes:
     return value.encode() if isinstance(value, str) else b""
 
 
-def leaf_data(position: int, originator_id: bytes, version: int, topic: str, state: bytes) -> bytes:
-    """The canonical encoding above; `originator_id` is the UUID's 16 raw bytes."""
-    topic_bytes = topic.encode()
+@lru_cache(maxsize=4096)
+def _topic_field(topic: str) -> bytes:
+    encoded = topic.encode()
+    return len(encoded).to_bytes(2, "big") + encoded
+
+
+def _prefixed_leaf_data(position: int, originator_id: bytes, version: int, topic: str, state: bytes) -> bytes:
     instant = recorded_instant(state)
     return b"".join(
         (
-            _HEAD.pack(FORMAT, position, originator_id, version),
-            len(topic_bytes).to_bytes(2, "big"),
-            topic_bytes,
+            _HEAD.pack(0, FORMAT, position, originator_id, version),
+            _topic_field(topic),
             len(instant).to_bytes(2, "big"),
             instant,
             len(state).to_bytes(4, "big"),
@@ -59,6 +63,16 @@ def leaf_data(position: int, originator_id: bytes, version: int, topic: str, sta
     )
 
 
+def leaf_data(position: int, originator_id: bytes, version: int, topic: str, state: bytes) -> bytes:
+    """The canonical encoding above; `originator_id` is the UUID's 16 raw bytes."""
+    return _prefixed_leaf_data(position, originator_id, version, topic, state)[1:]
+
+
+def record_leaf(position: int, originator_id: bytes, version: int, topic: str, state: bytes) -> bytes:
+    """RFC 9162's HASH(0x00 || leaf data) of a record read raw (the id as 16 bytes)."""
+    return sha256(_prefixed_leaf_data(position, originator_id, version, topic, state)).digest()
+
+
 def event_leaf(position: int, originator_id: UUID, version: int, topic: str, state: bytes) -> bytes:
     """The leaf hash of one stored event."""
-    return leaf_hash(leaf_data(position, originator_id.bytes, version, topic, state))
+    return record_leaf(position, originator_id.bytes, version, topic, state)

@@ -44,14 +44,17 @@ def drop_tree(cursor: Cursor) -> None:
 def records(cursor: Cursor, *, postgres: bool, after: int = 0, limit: int = 10_000) -> list[Record]:
     """A page of stored records with positions above `after`, exactly as stored, in log order."""
     cursor.execute(
-        (POSTGRES_EVENTS + " WHERE notification_id > %s ORDER BY notification_id LIMIT %s")
+        (
+            "SELECT notification_id, uuid_send(originator_id), originator_version, topic, state "
+            "FROM casereviews_events WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+        )
         if postgres
         else (SQLITE_EVENTS + " WHERE rowid > %s ORDER BY rowid LIMIT %s"),
         (after, limit),
     )
     rows = cursor.fetchall()
-    if postgres:
-        return [(p, o.bytes, v, t, bytes(s)) for p, o, v, t, s in rows]
+    if postgres:  # uuid_send gives the id's 16 bytes without building UUID objects
+        return rows
     return [(p, _hex_id(o), v, t, bytes(s)) for p, o, v, t, s in rows]
 
 
