@@ -106,9 +106,11 @@ class ProjectionEngine:
             self._stopped_here.discard(projection.name)
         return self._catch_up(chosen, progress)
 
-    def _catch_up(self, projections: Sequence[Projection], progress: Progress | None) -> int:
+    def _catch_up(
+        self, projections: Sequence[Projection], progress: Progress | None, stop: threading.Event | None = None
+    ) -> int:
         total = 0
-        while applied := self._step(projections):
+        while not (stop is not None and stop.is_set()) and (applied := self._step(projections)):
             total += applied
             if progress is not None:
                 progress(applied)
@@ -174,7 +176,7 @@ class ProjectionEngine:
         backoff = 0.0
         while not stop.is_set():
             try:
-                if applied := self.catch_up():
+                if applied := self._catch_up(self.projections, None, stop):
                     log.info("applied %d events; every read model is at position %d or later", applied, self.position())
                 backoff = 0.0
             except Exception:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -129,3 +130,28 @@ def test_a_caller_can_wait_until_the_background_engine_has_applied_its_command(s
     finally:
         engine.stop()
     assert applied(db, counting) == every_position(app)
+
+
+class StopsTheWorker(CountingProjection):
+    """Asks the worker to stop while it applies its first batch (as SIGTERM would)."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        super().__init__()
+        self.stop = stop
+
+    def apply_batch(self, cursor, events):
+        super().apply_batch(cursor, events)
+        self.stop.set()
+
+
+def test_a_stop_request_during_a_long_catch_up_ends_the_worker_after_the_current_batch(store):
+    app, db = store
+    record_every_event(app)
+    stop = threading.Event()
+    projection = StopsTheWorker(stop)
+    engine = ProjectionEngine(app, db, [projection], batch_size=5)
+    engine.setup()
+
+    engine.run(stop)
+
+    assert applied(db, projection) == every_position(app)[:5]
