@@ -16,7 +16,14 @@ import orjson
 
 from domain.rules import RULES, Rule
 from projections.base import LogEvent
-from projections.review_facts import ReviewFacts, fold, load_facts, rules_by_regime
+from projections.review_facts import (
+    ReviewFacts,
+    create_facts_table,
+    fold,
+    load_facts,
+    rules_by_regime,
+    save_facts,
+)
 from service.storage import Cursor
 
 _COLUMNS = (
@@ -47,14 +54,13 @@ _COLUMNS = (
 )
 _JSON_COLUMNS = frozenset({"reviewers", "active_legal_holds"})
 _SELECT = ", ".join(f"r.{column}" for column in _COLUMNS)
-_STORED = (*_COLUMNS, "facts")
 _UPSERT = (
-    f"INSERT INTO case_status_reviews ({', '.join(_STORED)}) VALUES ({', '.join(['%s'] * len(_STORED))}) "
-    "ON CONFLICT (review_id) DO UPDATE SET " + ", ".join(f"{column} = excluded.{column}" for column in _STORED[1:])
+    f"INSERT INTO case_status_reviews ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
+    "ON CONFLICT (review_id) DO UPDATE SET " + ", ".join(f"{column} = excluded.{column}" for column in _COLUMNS[1:])
 )
-# A rule is pending while unmet; website retention (met by time) stops being pending on its due date.
-_PENDING = "(d.met_by_time = %s OR d.due_on > %s)"
-_OVERDUE = "d.met_by_time = %s AND d.due_on < %s"
+# An unmet rule is overdue the day after its due date; website retention (met by time) never is.
+_OVERDUE = "d.due_on < %s AND d.met_by_time = %s"
+_FACTS = "case_status_facts"
 
 
 class CaseStatusProjection:
@@ -77,9 +83,9 @@ class CaseStatusProjection:
             "incident_nature TEXT, occurred_on TEXT, la_aware_on TEXT, notified_on TEXT, decision TEXT, "
             "decided_on TEXT, contradicts_criteria BOOLEAN NOT NULL, accepted_on TEXT, publication_option TEXT, "
             "planned_on TEXT, published_on TEXT, closed_on TEXT, reviewers TEXT NOT NULL, "
-            "active_legal_holds TEXT NOT NULL, version INTEGER NOT NULL, position BIGINT NOT NULL, "
-            "facts TEXT NOT NULL)"
+            "active_legal_holds TEXT NOT NULL, version INTEGER NOT NULL, position BIGINT NOT NULL)"
         )
+        create_facts_table(cursor, _FACTS)
         cursor.execute("CREATE INDEX IF NOT EXISTS case_status_reviews_board ON case_status_reviews (board_id, stage)")
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS case_status_deadlines ("
@@ -89,15 +95,17 @@ class CaseStatusProjection:
         cursor.execute("CREATE INDEX IF NOT EXISTS case_status_deadlines_due ON case_status_deadlines (due_on)")
 
     def drop_tables(self, cursor: Cursor) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {_FACTS}")
         cursor.execute("DROP TABLE IF EXISTS case_status_deadlines")
         cursor.execute("DROP TABLE IF EXISTS case_status_reviews")
 
     def apply_batch(self, cursor: Cursor, events: Sequence[LogEvent]) -> None:
         """Fold the batch into the touched reviews, upsert their rows, refresh moved deadlines."""
-        facts, last, moved = fold(events, lambda ids: load_facts(cursor, "case_status_reviews", ids))
+        facts, last, moved = fold(events, lambda ids: load_facts(cursor, _FACTS, ids))
         if not last:
             return
         cursor.executemany(_UPSERT, [_row(facts[rid], rid, event) for rid, event in last.items()])
+        save_facts(cursor, _FACTS, [(rid, facts[rid].to_json()) for rid in last])
         self._replace_deadlines(cursor, {rid: facts[rid] for rid in moved})
 
     def _replace_deadlines(self, cursor: Cursor, moved: dict[str, ReviewFacts]) -> None:
@@ -149,7 +157,6 @@ def _row(review: ReviewFacts, review_id: str, last: LogEvent) -> tuple[Any, ...]
         orjson.dumps(review.active_holds()).decode(),
         last.version,
         last.position,
-        review.to_json(),
     )
 
 
@@ -206,9 +213,10 @@ def _filters(
             clauses.append(f"r.{column} = %s")
             params.append(value)
     if overdue is not None:
-        exists = f"EXISTS (SELECT 1 FROM case_status_deadlines d WHERE d.review_id = r.review_id AND {_OVERDUE})"
-        clauses.append(exists if overdue else f"NOT {exists}")
-        params.extend([False, today.isoformat()])
+        # Driven by the due-date index: only deadlines already past are looked at.
+        late = f"r.review_id IN (SELECT d.review_id FROM case_status_deadlines d WHERE {_OVERDUE})"
+        clauses.append(late if overdue else f"NOT {late}")
+        params.extend([today.isoformat(), False])
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

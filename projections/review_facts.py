@@ -322,6 +322,20 @@ def _note_version(facts: dict[str, Any], event_type: str, version: int) -> None:
     seen[1] = version
 
 
+def create_facts_table(cursor: Cursor, table: str) -> None:
+    """A projection's own copy of each review's facts, apart from its narrow rows so scans stay cheap."""
+    cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} (review_id TEXT PRIMARY KEY, facts TEXT NOT NULL)")
+
+
+def save_facts(cursor: Cursor, table: str, rows: Sequence[tuple[str, str]]) -> None:
+    """Upsert (review_id, facts JSON) rows."""
+    cursor.executemany(
+        f"INSERT INTO {table} (review_id, facts) VALUES (%s, %s) "
+        "ON CONFLICT (review_id) DO UPDATE SET facts = excluded.facts",
+        rows,
+    )
+
+
 def load_facts(cursor: Cursor, table: str, review_ids: Iterable[str]) -> dict[str, ReviewFacts]:
     """The stored facts of the given reviews from `table` (columns review_id, facts)."""
     found: dict[str, ReviewFacts] = {}

@@ -20,10 +20,19 @@ from domain.deadlines import HoldPeriod
 from domain.rules import RULES, Direction, Rule, with_overrides
 from projections.base import LogEvent
 from projections.percentiles import summary
-from projections.review_facts import ReviewFacts, fold, load_facts, rules_by_regime
+from projections.review_facts import (
+    ReviewFacts,
+    create_facts_table,
+    fold,
+    load_facts,
+    rules_by_regime,
+    save_facts,
+)
 from service.storage import Cursor
 
 _SETTING = "rule_overrides"
+_FACTS = "timeliness_facts"
+_SCOPE_COLUMNS = "board_id TEXT NOT NULL, regime TEXT NOT NULL, initiated_on TEXT"
 
 
 class TimelinessProjection:
@@ -37,23 +46,25 @@ class TimelinessProjection:
 
     def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
         """Reviews, their started rules, their merged hold spans, and the rule settings used."""
+        # Every table carries the review's board, regime and initiation date (_SCOPE), so each aggregate
+        # filters and groups one table without a join.
         cursor.execute(
-            "CREATE TABLE IF NOT EXISTS timeliness_reviews ("
-            "review_id TEXT PRIMARY KEY, board_id TEXT NOT NULL, regime TEXT NOT NULL, initiated_on TEXT, "
+            f"CREATE TABLE IF NOT EXISTS timeliness_reviews (review_id TEXT PRIMARY KEY, {_SCOPE_COLUMNS}, "
             "days_to_acceptance INTEGER, days_to_publication INTEGER, contradicts_criteria BOOLEAN NOT NULL, "
-            "position BIGINT NOT NULL, facts TEXT NOT NULL)"
-        )
-        cursor.execute("CREATE INDEX IF NOT EXISTS timeliness_reviews_board ON timeliness_reviews (board_id)")
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS timeliness_rules ("
-            "review_id TEXT NOT NULL, rule TEXT NOT NULL, due_day INTEGER NOT NULL, met_day INTEGER, "
-            "met_by_time BOOLEAN NOT NULL, period_from INTEGER, period_to INTEGER, period_cap INTEGER, "
-            "PRIMARY KEY (review_id, rule))"
+            "position BIGINT NOT NULL)"
         )
         cursor.execute(
-            "CREATE TABLE IF NOT EXISTS timeliness_holds ("
-            "review_id TEXT NOT NULL, from_day INTEGER NOT NULL, to_day INTEGER, PRIMARY KEY (review_id, from_day))"
+            "CREATE TABLE IF NOT EXISTS timeliness_rules (review_id TEXT NOT NULL, rule TEXT NOT NULL, "
+            f"{_SCOPE_COLUMNS}, due_day INTEGER NOT NULL, met_day INTEGER, met_by_time BOOLEAN NOT NULL, "
+            "period_from INTEGER, period_to INTEGER, period_cap INTEGER, PRIMARY KEY (review_id, rule))"
         )
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS timeliness_holds (review_id TEXT NOT NULL, {_SCOPE_COLUMNS}, "
+            "from_day INTEGER NOT NULL, to_day INTEGER, PRIMARY KEY (review_id, from_day))"
+        )
+        for table in ("timeliness_reviews", "timeliness_rules", "timeliness_holds"):
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_board ON {table} (board_id)")
+        create_facts_table(cursor, _FACTS)
         cursor.execute("CREATE TABLE IF NOT EXISTS timeliness_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         overrides = {
             f"{rule.id}:{regime}": rule.length
@@ -68,49 +79,65 @@ class TimelinessProjection:
         )
 
     def drop_tables(self, cursor: Cursor) -> None:
-        for table in ("timeliness_rules", "timeliness_holds", "timeliness_reviews", "timeliness_settings"):
+        for table in ("timeliness_rules", "timeliness_holds", "timeliness_reviews", "timeliness_settings", _FACTS):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def apply_batch(self, cursor: Cursor, events: Sequence[LogEvent]) -> None:
         """Fold the batch into the touched reviews; rewrite the rules and holds of reviews whose dates moved."""
-        facts, last, moved = fold(events, lambda ids: load_facts(cursor, "timeliness_reviews", ids))
+        facts, last, moved = fold(events, lambda ids: load_facts(cursor, _FACTS, ids))
         if not last:
             return
         cursor.executemany(
             "INSERT INTO timeliness_reviews (review_id, board_id, regime, initiated_on, days_to_acceptance, "
-            "days_to_publication, contradicts_criteria, position, facts) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "days_to_publication, contradicts_criteria, position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (review_id) DO UPDATE SET initiated_on = excluded.initiated_on, "
             "days_to_acceptance = excluded.days_to_acceptance, days_to_publication = excluded.days_to_publication, "
-            "contradicts_criteria = excluded.contradicts_criteria, position = excluded.position, "
-            "facts = excluded.facts",
+            "contradicts_criteria = excluded.contradicts_criteria, position = excluded.position",
             [_review_row(rid, facts[rid], event) for rid, event in last.items()],
         )
+        save_facts(cursor, _FACTS, [(rid, facts[rid].to_json_without_child()) for rid in last])
         if moved:
-            ids = [(rid,) for rid in moved]
-            cursor.executemany("DELETE FROM timeliness_rules WHERE review_id = %s", ids)
-            cursor.executemany("DELETE FROM timeliness_holds WHERE review_id = %s", ids)
-            rules = [row for rid in moved for row in self._rule_rows(rid, facts[rid])]
-            holds = [(rid, *span) for rid in moved for span in merged_spans(facts[rid].hold_periods())]
-            if rules:
-                cursor.executemany(
-                    "INSERT INTO timeliness_rules (review_id, rule, due_day, met_day, met_by_time, period_from, "
-                    "period_to, period_cap) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                    rules,
-                )
-            if holds:
-                cursor.executemany(
-                    "INSERT INTO timeliness_holds (review_id, from_day, to_day) VALUES (%s, %s, %s)", holds
-                )
+            self._replace_rules_and_holds(cursor, {rid: facts[rid] for rid in moved})
+
+    def _replace_rules_and_holds(self, cursor: Cursor, moved: dict[str, ReviewFacts]) -> None:
+        """Rewrite the started rules and merged hold spans of reviews whose dates moved."""
+        ids = [(rid,) for rid in moved]
+        cursor.executemany("DELETE FROM timeliness_rules WHERE review_id = %s", ids)
+        cursor.executemany("DELETE FROM timeliness_holds WHERE review_id = %s", ids)
+        rules = [row for rid, review in moved.items() for row in self._rule_rows(rid, review)]
+        holds = [
+            (rid, *_scope(review), *span)
+            for rid, review in moved.items()
+            for span in merged_spans(review.hold_periods())
+        ]
+        if rules:
+            cursor.executemany(
+                "INSERT INTO timeliness_rules (review_id, rule, board_id, regime, initiated_on, due_day, met_day, "
+                "met_by_time, period_from, period_to, period_cap) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                rules,
+            )
+        if holds:
+            cursor.executemany(
+                "INSERT INTO timeliness_holds (review_id, board_id, regime, initiated_on, from_day, to_day) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                holds,
+            )
 
     def _rule_rows(self, review_id: str, review: ReviewFacts) -> Iterable[tuple[Any, ...]]:
         """Started rules as day numbers; an unknown bound (NULL) means today when read."""
+        scope = _scope(review)
         for deadline in review.deadlines(self.by_regime[review.regime]):
             rule, due = deadline.rule, deadline.due_on.toordinal()
             start, met = deadline.start_on.toordinal(), _day(deadline.met_on)
             by_time = rule.met_by is None
             # The clock runs [start, met or today); a before-rule runs [met or today, start).
             period = (start, met) if rule.direction is Direction.AFTER else (met, start)
-            yield review_id, rule.id, due, met, by_time, *period, due if by_time else None
+            yield review_id, rule.id, *scope, due, met, by_time, *period, due if by_time else None
+
+
+def _scope(review: ReviewFacts) -> tuple[str, str, str | None]:
+    """The board, regime and initiation date every aggregate filters on."""
+    return review.data["board_id"], review.data["regime"], review.initiated_on
 
 
 def _review_row(review_id: str, review: ReviewFacts, last: LogEvent) -> tuple[Any, ...]:
@@ -118,14 +145,11 @@ def _review_row(review_id: str, review: ReviewFacts, last: LogEvent) -> tuple[An
     initiated = review.initiated_on
     return (
         review_id,
-        facts["board_id"],
-        facts["regime"],
-        initiated,
+        *_scope(review),
         _days_between(initiated, facts.get("accepted_on")),
         _days_between(initiated, facts.get("published_on")),
         bool(facts["contradicts_criteria"]),
         last.position,
-        review.to_json_without_child(),
     )
 
 
@@ -157,7 +181,7 @@ def _days_between(start: str | None, end: str | None) -> int | None:
 
 def review_timeliness(cursor: Cursor, review_id: UUID, *, today: date) -> list[dict[str, Any]] | None:
     """Every rule of the review's regime as of `today` (domain.deadlines), or None for an unknown review."""
-    cursor.execute("SELECT facts FROM timeliness_reviews WHERE review_id = %s", (str(review_id),))
+    cursor.execute(f"SELECT facts FROM {_FACTS} WHERE review_id = %s", (str(review_id),))
     found = cursor.fetchone()
     if found is None:
         return None
@@ -174,11 +198,11 @@ def _rules(cursor: Cursor) -> tuple[Rule, ...]:
 
 # Per review and rule: the clock's [lo, hi) with today for an open bound, capped for retention.
 _PERIODS = (
-    "SELECT t.review_id, t.board_id, x.rule, x.due_day, x.met_day, x.met_by_time, "
-    "COALESCE(x.period_from, %s) AS lo, "
-    "CASE WHEN x.period_to IS NOT NULL THEN x.period_to "
-    "WHEN x.period_cap IS NOT NULL AND x.period_cap < %s THEN x.period_cap ELSE %s END AS hi "
-    "FROM timeliness_rules x JOIN timeliness_reviews t ON t.review_id = x.review_id"
+    "SELECT t.review_id, t.board_id, t.rule, t.due_day, t.met_day, t.met_by_time, "
+    "COALESCE(t.period_from, %s) AS lo, "
+    "CASE WHEN t.period_to IS NOT NULL THEN t.period_to "
+    "WHEN t.period_cap IS NOT NULL AND t.period_cap < %s THEN t.period_cap ELSE %s END AS hi "
+    "FROM timeliness_rules t"
 )
 # Each merged hold span's overlap with the clock period, in days (spans are disjoint: no double count).
 _OVERLAP = (
@@ -299,8 +323,8 @@ def _hold_days(cursor: Cursor, boards: dict[str, dict[str, Any]], where: str, pa
     """Per board: days under at least one legal hold (each review's days counted once), and how many reviews."""
     found = _run(
         cursor,
-        "SELECT t.board_id, SUM(COALESCE(h.to_day, %s) - h.from_day), COUNT(DISTINCT t.review_id) "
-        f"FROM timeliness_holds h JOIN timeliness_reviews t ON t.review_id = h.review_id{where} GROUP BY t.board_id",
+        "SELECT t.board_id, SUM(COALESCE(t.to_day, %s) - t.from_day), COUNT(DISTINCT t.review_id) "
+        f"FROM timeliness_holds t{where} GROUP BY t.board_id",
         params,
         day,
     )

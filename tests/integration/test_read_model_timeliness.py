@@ -198,7 +198,7 @@ def test_no_child_detail_is_stored_in_the_timeliness_tables(models: ReadModels) 
     _four_reviews(models)
 
     with models.read() as cursor:
-        cursor.execute("SELECT facts FROM timeliness_reviews")
+        cursor.execute("SELECT facts FROM timeliness_facts")
         stored = " ".join(row[0] for row in cursor.fetchall())
 
     assert stored
