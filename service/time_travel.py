@@ -25,7 +25,7 @@ def review_as_of(app: CaseReviews, review_id: UUID, instant: datetime) -> dict[s
     review: Any = None
     last: tuple[int, datetime] | None = None
     for notification in notifications_of(app, review_id):
-        event = app.mapper.to_domain_event(notification)
+        event: Any = app.mapper.to_domain_event(notification)
         if event.timestamp > instant:
             break  # a stream's events are recorded in version order
         review = event.mutate(review)
