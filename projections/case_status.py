@@ -18,9 +18,11 @@ from domain.rules import RULES, Rule
 from projections.base import LogEvent
 from projections.review_facts import (
     ReviewFacts,
+    chunks,
     create_facts_table,
     fold,
     load_facts,
+    placeholders,
     rules_by_regime,
     save_facts,
 )
@@ -171,18 +173,18 @@ def list_reviews(
     stage: str | None = None,
     regime: str | None = None,
     overdue: bool | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Case status rows ordered by board and case reference, filtered as asked."""
+    """Case status rows ordered by board and case reference, filtered as asked; a page when `limit` is given."""
     where, params = _filters(today, board_id=board_id, stage=stage, regime=regime, overdue=overdue)
-    cursor.execute(f"SELECT {_SELECT} FROM case_status_reviews r{where} ORDER BY r.board_id, r.case_ref", params)
+    page = "" if limit is None else " LIMIT %s OFFSET %s"
+    cursor.execute(
+        f"SELECT {_SELECT} FROM case_status_reviews r{where} ORDER BY r.board_id, r.case_ref{page}",
+        [*params, *(() if limit is None else (limit, offset))],
+    )
     rows = [_as_dict(found) for found in cursor.fetchall()]
-    if rows:
-        cursor.execute(
-            "SELECT d.review_id, d.rule, d.due_on, d.met_by_time FROM case_status_deadlines d "
-            f"JOIN case_status_reviews r ON r.review_id = d.review_id{where} ORDER BY d.review_id, d.rule_order",
-            params,
-        )
-        _add_deadlines(rows, cursor.fetchall(), today)
+    _add_deadlines(cursor, rows, today)
     return rows
 
 
@@ -193,12 +195,7 @@ def get_review(cursor: Cursor, review_id: UUID, *, today: date) -> dict[str, Any
     if found is None:
         return None
     row = _as_dict(found)
-    cursor.execute(
-        "SELECT review_id, rule, due_on, met_by_time FROM case_status_deadlines d WHERE d.review_id = %s "
-        "ORDER BY rule_order",
-        (str(review_id),),
-    )
-    _add_deadlines([row], cursor.fetchall(), today)
+    _add_deadlines(cursor, [row], today)
     return row
 
 
@@ -228,15 +225,22 @@ def _as_dict(found: Sequence[Any]) -> dict[str, Any]:
     return row
 
 
-def _add_deadlines(rows: list[dict[str, Any]], deadlines: Iterable[Sequence[Any]], today: date) -> None:
+def _add_deadlines(cursor: Cursor, rows: list[dict[str, Any]], today: date) -> None:
     """Set next_deadline and overdue_rules as of `today`, as domain.deadlines defines them."""
-    by_review: dict[str, list[tuple[str, str, bool]]] = {}
-    for review_id, rule, due_on, met_by_time in deadlines:
-        by_review.setdefault(review_id, []).append((rule, due_on, bool(met_by_time)))
+    pending: dict[str, list[tuple[str, str, bool]]] = {}
+    for chunk in chunks([row["review_id"] for row in rows], 500):
+        cursor.execute(
+            "SELECT review_id, rule, due_on, met_by_time FROM case_status_deadlines "
+            f"WHERE review_id IN ({placeholders(len(chunk))}) ORDER BY review_id, rule_order",
+            chunk,
+        )
+        for review_id, rule, due_on, met_by_time in cursor.fetchall():
+            pending.setdefault(review_id, []).append((rule, due_on, bool(met_by_time)))
     iso_today = today.isoformat()
     for row in rows:
-        pending = [(due_on, rule, by_time) for rule, due_on, by_time in by_review.get(row["review_id"], ())]
-        open_now = [(due_on, rule) for due_on, rule, by_time in pending if not by_time or due_on > iso_today]
+        found = pending.get(row["review_id"], ())
+        # A rule met by time (website retention) is pending only until its due date; never overdue.
+        open_now = [(due_on, rule) for rule, due_on, by_time in found if not by_time or due_on > iso_today]
         earliest = min(open_now, key=lambda item: item[0], default=None)
         row["next_deadline"] = None if earliest is None else {"rule": earliest[1], "due_on": earliest[0]}
-        row["overdue_rules"] = [rule for due_on, rule, by_time in pending if not by_time and due_on < iso_today]
+        row["overdue_rules"] = [rule for rule, due_on, by_time in found if not by_time and due_on < iso_today]

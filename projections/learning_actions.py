@@ -173,12 +173,16 @@ def list_actions(
     agency: str | None = None,
     review_id: UUID | str | None = None,
     status: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Actions with status as of `today` (open, completed, assured or overdue), filtered as asked."""
+    """Actions with status as of `today` (open, completed, assured or overdue), filtered as asked; a page when
+    `limit` is given."""
     where, params = _filters(today, board_id=board_id, agency=agency, review_id=review_id, status=status)
+    page = "" if limit is None else " LIMIT %s OFFSET %s"
     cursor.execute(
-        f"SELECT {_SELECT} FROM learning_actions_actions a{where} ORDER BY a.board_id, a.target_on, a.action_id",
-        params,
+        f"SELECT {_SELECT} FROM learning_actions_actions a{where} ORDER BY a.board_id, a.target_on, a.action_id{page}",
+        [*params, *(() if limit is None else (limit, offset))],
     )
     return [_as_dict(values, today) for values in cursor.fetchall()]
 

@@ -191,7 +191,7 @@ def test_a_corrected_notification_date_moves_the_initiation_deadline(models: Rea
     assert row["overdue_rules"] == []
 
 
-def test_reviews_are_filtered_by_board_stage_and_regime(models: ReadModels) -> None:
+def test_reviews_are_filtered_by_board_stage_and_regime_and_paged(models: ReadModels) -> None:
     record_every_event(models.app)
     record_cspr_published_under_override(models.app)
     record_daniel_pelka(models.app)
@@ -203,6 +203,10 @@ def test_reviews_are_filtered_by_board_stage_and_regime(models: ReadModels) -> N
             return [row["case_ref"] for row in list_reviews(cursor, today=TODAY, **filters)]
 
         assert refs() == ["CSPR-1", "KI-2008", "HD-2006", "DP-2012"]
+        assert [row["case_ref"] for row in list_reviews(cursor, today=TODAY, limit=2, offset=1)] == [
+            "KI-2008",
+            "HD-2006",
+        ]
         assert refs(board_id="coventry") == ["DP-2012"]
         assert refs(stage="closed") == ["HD-2006"]
         assert refs(regime="cspr-2018") == ["CSPR-1"]

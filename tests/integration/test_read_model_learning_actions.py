@@ -50,7 +50,7 @@ def test_an_open_action_becomes_overdue_the_day_after_its_target(models: ReadMod
     assert fetched == day_after
 
 
-def test_actions_are_filtered_by_status_agency_and_review(models: ReadModels) -> None:
+def test_actions_are_filtered_by_status_agency_and_review_and_paged(models: ReadModels) -> None:
     khyra = record_every_event(models.app)
     record_daniel_pelka(models.app)
 
@@ -67,6 +67,7 @@ def test_actions_are_filtered_by_status_agency_and_review(models: ReadModels) ->
         assert agencies(agency="education") == ["education", "education"]
         assert agencies(review_id=khyra) == ["education"]
         assert agencies(board_id="coventry", agency="police") == ["police"]
+        assert agencies(limit=2, offset=1) == ["education", "police"]
         assert get_action(cursor, khyra, today=TODAY) is None
 
 
