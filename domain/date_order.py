@@ -10,12 +10,13 @@ from typing import Any
 PLANNED_FIELDS = frozenset({"planned_on", "due_on", "target_on"})
 
 
-def first_impossible_order(review: Any) -> str | None:
-    """The first pair of the review's dates in an impossible order, described, or None."""
-    for earlier_name, earlier, later_name, later in _pairs(review):
-        if earlier is not None and later is not None and later < earlier:
-            return f"{later_name} {later.isoformat()} is before {earlier_name} {earlier.isoformat()}"
-    return None
+def impossible_orders(review: Any) -> list[str]:
+    """Every pair of the review's dates in an impossible order, described."""
+    return [
+        f"{later_name} {later.isoformat()} is before {earlier_name} {earlier.isoformat()}"
+        for earlier_name, earlier, later_name, later in _pairs(review)
+        if earlier is not None and later is not None and later < earlier
+    ]
 
 
 def _pairs(review: Any) -> Iterator[tuple[str, date | None, str, date | None]]:

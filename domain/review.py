@@ -1002,16 +1002,17 @@ class CaseReview(Aggregate):
     def _require_correction_keeps_dates_possible(self, ctx: Context, version: int, field: str, value: Any) -> None:
         """A corrected date may not lie after today (unless it is a plan) or break the order of the review's dates."""
         from domain.corrections import corrected_date
-        from domain.date_order import PLANNED_FIELDS, first_impossible_order
+        from domain.date_order import PLANNED_FIELDS, impossible_orders
 
         on = corrected_date(type(self), self.applied[version][0], field, value)
         if on is not None and field.rpartition(".")[2] not in PLANNED_FIELDS:
             require_not_future(on, ctx.today, field="value")
         trial = copy.deepcopy(self)
         trial.apply_correction(version, field, value)
-        problem = first_impossible_order(trial)
-        if problem is not None:
-            raise DateOrder(f"the correction would put dates in an impossible order: {problem}", field="value")
+        # Only a new problem is refused: a history recorded under older rules may already hold one.
+        problems = [p for p in impossible_orders(trial) if p not in impossible_orders(self)]
+        if problems:
+            raise DateOrder(f"the correction would put dates in an impossible order: {problems[0]}", field="value")
 
     def apply_correction(self, version: int, field: str, value: Any) -> None:
         """Carry a correction into the state that deadlines and holds are computed from."""

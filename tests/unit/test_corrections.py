@@ -259,3 +259,34 @@ def test_correcting_an_earlier_closure_leaves_the_current_closure_date() -> None
     first, _ = versions_of(review, "Closed")
     correct(review, first, "closed_on", "2010-06-03")
     assert review.closed_on == date(2011, 2, 27)
+
+
+def replayed_with_publication_before_its_decision() -> CaseReview:
+    """A review whose stored history (recorded under older rules) has publication before its decision."""
+    events = publication_decided().collect_events()
+    last = events[-1]
+    events.append(
+        CaseReview.Published(
+            originator_id=last.originator_id,
+            originator_version=last.originator_version + 1,
+            timestamp=last.timestamp,
+            actor=last.actor,
+            correlation_id=last.correlation_id,
+            url="https://example.org/r",
+            published_on=date(2010, 5, 20),
+            document_sha256="a" * 64,
+        )
+    )
+    review = None
+    for event in events:
+        review = event.mutate(review)
+    assert isinstance(review, CaseReview)
+    return review
+
+
+def test_a_history_already_out_of_order_still_takes_a_correction_that_adds_no_new_problem() -> None:
+    review = replayed_with_publication_before_its_decision()
+    correct(review, NOTIFIED, "child.pseudonym", "Child K2")
+    assert review.child.pseudonym == "Child K2"
+    with refused(review, DateOrder, code="date_order", field="value"):
+        correct(review, NOTIFIED, "incident.la_aware_on", "2008-05-16")
