@@ -146,3 +146,27 @@ def test_a_rewritten_log_re_signed_with_the_same_key_is_caught_by_the_checkpoint
     assert problem.position is not None
     assert problem.to_position is not None
     assert problem.position <= 25 <= problem.to_position
+
+
+def test_a_forged_event_slipped_into_a_gap_of_the_postgres_log_is_detected_at_its_position(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    for audited in audited_store(postgres_url, tmp_path):
+        gap = audited.sql("SELECT nextval(pg_get_serial_sequence('casereviews_events', 'notification_id'))")[0][0]
+        for ref in ("R7", "R8"):  # recorded after the gap a rolled-back insert would leave
+            audited.app.act_on_review(
+                ctx(), "make_recommendation", audited.review_id, ref=ref, text="t", scope=RecommendationScope.LOCAL
+            )
+        audited.catch_up_and_checkpoint()
+        assert audited.verify().verified
+        topic, state = audited.sql(
+            "SELECT topic, state FROM casereviews_events WHERE notification_id = %s", (gap + 1,)
+        )[0]
+        audited.sql(
+            "INSERT INTO casereviews_events (notification_id, originator_id, originator_version, topic, state) "
+            "VALUES (%s, %s, 99, %s, %s)",
+            (gap, audited.review_id, topic, state),
+        )
+        problem = audited.verify().problem
+        assert problem is not None
+        assert (problem.kind, problem.position) == ("event_inserted", gap)
