@@ -91,7 +91,6 @@ class _Verification:
         self.frontier = Frontier()
         self.versions: dict[bytes, int] = {}
         self.last_good = (0, 0)  # (size, position) of the last checkpoint that matched
-        self.positions: list[int] = []  # positions of the current page, by leaf offset
 
     def _trusted_keys(self, trusted: bytes | None) -> set[bytes]:
         keys = {c.public_key for c in self.auditor}
