@@ -130,10 +130,14 @@ def load_signing_key(settings: Settings) -> Ed25519PrivateKey:
 
 
 def trusted_public_key(settings: Settings) -> bytes | None:
-    """The operator's public key if its key file is readable here, else None (e.g. on an auditor's machine)."""
+    """The operator's public key if its key file is readable here, else None (e.g. on an auditor's machine).
+
+    Never generates a key: verifying must not change what it verifies against."""
     try:
+        if not signing_key_path(settings).exists():
+            return None
         return public_bytes(load_signing_key(settings))
-    except (SigningKeyMissing, OSError):
+    except (SigningKeyMissing, OSError, ValueError):
         return None
 
 
