@@ -208,7 +208,7 @@ def _filters(
     for column, value in (("board_id", board_id), ("stage", stage), ("regime", regime)):
         if value is not None:
             clauses.append(f"r.{column} = %s")
-            params.append(value)
+            params.append(str(value))  # enums from the API arrive as StrEnum members
     if overdue is not None:
         # Driven by the due-date index: only deadlines already past are looked at.
         late = f"r.review_id IN (SELECT d.review_id FROM case_status_deadlines d WHERE {_OVERDUE})"

@@ -262,7 +262,7 @@ def _filters(
     ):
         if value is not None:
             clauses.append(clause)
-            params.append(value)
+            params.append(str(value))
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from domain.review_values import Criteria
 from domain.values import InitiationDecision, Regime
@@ -125,47 +126,37 @@ def test_an_undecided_review_becomes_overdue_the_day_after_its_initiation_deadli
     assert row["next_deadline"] == {"rule": "initiation_decision", "due_on": "2016-02-04"}
 
 
-def test_a_decision_against_the_criteria_is_flagged_and_starts_the_panel_clock(models: ReadModels) -> None:
+def decided_not_to_review(models: ReadModels, criteria: Criteria) -> dict[str, Any]:
+    """A review decided against on 10 January 2016 with these criteria, read on 20 January."""
     register_birmingham(models.app)
-    rid = models.app.open_review(ctx(), board_id="birmingham", **notification("NO-SCR", **CHRISTMAS_2015)).id
+    rid = models.app.open_review(ctx(), board_id=BOARD, **notification("NO-SCR", **CHRISTMAS_2015)).id
     models.app.act_on_review(
         chair(),
         "decide_initiation",
         rid,
-        criteria=MET_CRITERIA,
+        criteria=criteria,
         decision=InitiationDecision.NO_REVIEW,
         rationale="Learning already captured by a recent review",
         decided_on=date(2016, 1, 10),
     )
-
     with models.read() as cursor:
         row = get_review(cursor, rid, today=date(2016, 1, 20))
-
     assert row is not None
+    return row
+
+
+def test_a_decision_against_the_criteria_is_flagged_and_starts_the_panel_clock(models: ReadModels) -> None:
+    row = decided_not_to_review(models, MET_CRITERIA)
+
     assert (row["stage"], row["decision"], row["contradicts_criteria"]) == ("not_initiated", "no_review", True)
     # The Panel must be told within 14 days of 10 January: by 24 January
     assert row["next_deadline"] == {"rule": "panel_told_not_initiating", "due_on": "2016-01-24"}
 
 
 def test_a_decision_within_the_criteria_is_not_flagged(models: ReadModels) -> None:
-    register_birmingham(models.app)
-    rid = models.app.open_review(ctx(), board_id="birmingham", **notification("NOT-MET", **CHRISTMAS_2015)).id
     unmet = Criteria(abuse_or_neglect=False, died=False, seriously_harmed=True, concern_about_joint_working=False)
-    models.app.act_on_review(
-        chair(),
-        "decide_initiation",
-        rid,
-        criteria=unmet,
-        decision=InitiationDecision.NO_REVIEW,
-        rationale="Criteria not met",
-        decided_on=date(2016, 1, 10),
-    )
 
-    with models.read() as cursor:
-        row = get_review(cursor, rid, today=date(2016, 1, 20))
-
-    assert row is not None
-    assert row["contradicts_criteria"] is False
+    assert decided_not_to_review(models, unmet)["contradicts_criteria"] is False
 
 
 def test_a_corrected_notification_date_moves_the_initiation_deadline(models: ReadModels) -> None:
