@@ -148,9 +148,9 @@ class PostgresLog:
         return self._pending is not None
 
     def read(self, after: int, upto: int, limit: int) -> list[LogEvent]:
-        with self._db.transaction() as cursor:
+        with self._db.transaction(binary=True) as cursor:
             cursor.execute(self._read_sql.as_string(), (after, upto, limit))
-            return [LogEvent(row[0], row[1], row[2], row[3], bytes(row[4])) for row in cursor.fetchall()]
+            return [LogEvent(*row) for row in cursor.fetchall()]
 
     def listen(self, wakeup: threading.Event, stop: threading.Event) -> None:
         """LISTEN on the library's channel (it NOTIFYs on every insert), reconnecting if the link drops."""

@@ -187,10 +187,13 @@ class Database:
             self.url.path.parent.mkdir(parents=True, exist_ok=True)
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
+    def transaction(self, *, binary: bool = False) -> Iterator[Cursor]:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        `binary` asks PostgreSQL for rows in its binary format (bytea and uuid arrive unparsed: the
+        projection engine's log reads); SQLite ignores it."""
         if self._pool is not None:
-            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            with self._pool.connection() as conn, conn.transaction(), conn.cursor(binary=binary) as cursor:
                 yield cast(Cursor, cursor)
             return
         conn = self._sqlite_connection()
