@@ -60,7 +60,7 @@ class ProjectionEngine:
     """Runs a set of projections over one application's log, in the database of their tables."""
 
     def __init__(
-        self, app: CaseReviews, db: Database, projections: Sequence[Projection], *, batch_size: int = 2000
+        self, app: CaseReviews, db: Database, projections: Sequence[Projection], *, batch_size: int = 5000
     ) -> None:
         names = [projection.name for projection in projections]
         if len(set(names)) != len(names):
