@@ -114,7 +114,8 @@ def describe_report(report: Report) -> str:
         f"  not yet checkpointed: {report.not_yet_checkpointed} events (hashed and matched to the audit tree, "
         "but no signed checkpoint covers them yet)"
     )
-    lines.append("OK")
+    pending = f"; {report.not_yet_checkpointed} events still await a checkpoint" if report.not_yet_checkpointed else ""
+    lines.append(f"OK: no problem found{pending}")
     return "\n".join(lines)
 
 
