@@ -2,7 +2,10 @@
 
 Due dates are stored per review and rule while a rule is unmet (`case_status_deadlines`), so the
 overdue filter and the next deadline are answered in SQL against the reader's `today` and never go
-stale. Everything else in a row is stored as it stands after the review's last event.
+stale. Everything else in a row is stored as it stands after the review's last event, corrections
+applied as the aggregate applies them. `contradicts_criteria` flags a decision not to review a case
+that met the criteria. `closed_on` is the latest closure's date, kept after a reopening (as in the
+aggregate); the stage says whether the review is closed now.
 """
 
 from __future__ import annotations

@@ -5,6 +5,16 @@ using the rule table the projection was built with (kept in `timeliness_settings
 each started rule is stored as day numbers (date ordinals): due, met, the rule's clock period, and
 each review's legal holds merged into disjoint spans, so counts, overdue status and legal-hold days
 are summed in SQL against today. No child detail is stored here.
+
+Aggregate definitions, per rule over the reviews where the rule has started: `within_deadline` met on
+or before the due date (website retention: its due date reached); `met_late` met after it; `overdue`
+unmet and past it; `late` = met_late + overdue; `open` unmet and not yet due; `legal_hold_days` the
+sum of each review's legal-hold days for that rule. Durations run from the decision to initiate to the
+board's acceptance and to publication; median and 90th percentile interpolate linearly between ranks
+(PostgreSQL's percentile_cont). `legal_hold_days.total` counts each review's days under at least one
+hold once, active holds up to today. `from_on`/`to_on` select reviews by their initiation date
+(inclusive), so a period leaves out reviews never initiated. Changing the configurable SCR 2013
+notification length takes a rebuild of this projection.
 """
 
 from __future__ import annotations
