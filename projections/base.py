@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -33,10 +32,14 @@ class LogEvent:
         """The aggregate class name, e.g. 'CaseReview'."""
         return self.topic.split(":", 1)[-1].split(".", 1)[0]
 
-    @cached_property
+    @property
     def data(self) -> dict[str, Any]:
         """The stored fields as JSON values (dates as ISO strings); no Pydantic validation cost."""
-        decoded: dict[str, Any] = orjson.loads(self.state)
+        # Decoded once per event and kept; by hand, as Python 3.11's cached_property locks on every access.
+        decoded: dict[str, Any] | None = self.__dict__.get("_data")
+        if decoded is None:
+            decoded = orjson.loads(self.state)
+            object.__setattr__(self, "_data", decoded)
         return decoded
 
 
