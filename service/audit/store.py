@@ -167,8 +167,8 @@ def _checkpoint(row: Any) -> Checkpoint:
 @contextmanager
 def read_snapshot(db: Database) -> Iterator[Cursor]:
     """A read-only transaction seeing one state of the log; on SQLite it takes no write lock (WAL)."""
-    if db.is_postgres:
-        with db.transaction() as cursor:
+    if db.is_postgres:  # binary rows: bytea arrives as it is stored, not hex-encoded
+        with db.transaction(binary=True) as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield cursor
         return
