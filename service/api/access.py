@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from uuid import UUID
 
-from domain.errors import Forbidden
-from domain.permissions import ADMIN, CHAIR, LEAD, MANAGER, PANEL
+from domain.errors import Forbidden, NotFound
+from domain.permissions import ADMIN, CHAIR, LEAD, MANAGER, PANEL, sees_board
 from domain.values import Actor, Role
+from projections import case_status
+from service.storage import Cursor
 
 AUDITOR = Role.AUDITOR
 
@@ -49,4 +53,12 @@ def for_reader(actor: Actor, row: dict[str, Any]) -> dict[str, Any]:
     """The row as this reader may see it: the national panel never sees a child's details."""
     if actor.role is Role.NATIONAL_PANEL:
         return {key: value for key, value in row.items() if not key.startswith("child_")}
+    return row
+
+
+def visible_review(cursor: Cursor, actor: Actor, review_id: UUID, today: date) -> dict[str, Any]:
+    """A review's case status row if the actor's board may see it; another board's review is NotFound."""
+    row = case_status.get_review(cursor, review_id, today=today)
+    if row is None or not sees_board(actor, row["board_id"]):
+        raise NotFound(f"review {review_id} not found")
     return row

@@ -19,6 +19,7 @@ from service.api import (
 from service.api.deps import ServiceObjects
 from service.api.observability import ProjectionCollector, install_observability
 from service.api.problems import install_problem_handlers
+from service.dashboard import install_dashboard
 from service.settings import Settings
 
 DESCRIPTION = """The serious case review ledger: every decision an immutable event with who, when and why.
@@ -59,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_observability(api, registry)
     for module in (routes_ops, routes_review_commands, routes_action_commands, routes_reads, routes_audit):
         api.include_router(module.router)
+    install_dashboard(api)
     return api
 
 

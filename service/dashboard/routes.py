@@ -1,0 +1,253 @@
+"""The dashboard's pages: HTML rendered on the server from the projections, each table also as CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from domain.errors import Forbidden, InvalidValue, NotFound
+from service.api.deps import Services
+from service.dashboard import labels
+from service.dashboard.session import (
+    PATH,
+    CurrentViewer,
+    Viewer,
+    actor_from_token,
+    forget_token,
+    keep_token,
+)
+from service.dashboard.tables import humanise, long_date, number, pounds
+from service.dashboard.views_figures import (
+    ActionFilters,
+    TimelinessFilters,
+    actions_page,
+    costs_page,
+    timeliness_page,
+)
+from service.dashboard.views_reviews import ReviewFilters, permitted, review_page, reviews_board
+from service.tokens import InvalidToken
+
+router = APIRouter(prefix=PATH, include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters.update(
+    pounds=pounds,
+    number=number,
+    long_date=long_date,
+    humanise=humanise,
+    rule_label=labels.rule_label,
+    tag_colour=labels.tag_colour,
+)
+
+# Pages hold case details: never cached, never framed, no script at all, nothing fetched from elsewhere.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "same-origin",  # other sites get no referrer; our own form posts keep their Origin
+    "X-Content-Type-Options": "nosniff",
+}
+# The pages in the navigation, each with the read it needs (None: everyone signed in).
+PAGES = [
+    ("Overview", "", None),
+    ("Reviews", "/reviews", "reviews"),
+    ("Timeliness", "/timeliness", "timeliness"),
+    ("Cost ledger", "/costs", "board_ledger"),
+    ("Learning actions", "/learning-actions", "learning_actions"),
+]
+REFUSALS: list[tuple[type[Exception], int, str]] = [
+    (Forbidden, 403, "You cannot see this page"),
+    (NotFound, 404, "Page not found"),
+    (InvalidValue, 422, "Check the filters"),
+]
+
+
+def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    viewer: Viewer | None = context.get("viewer")
+    nav = [
+        (title, PATH + path, request.url.path == PATH + path)
+        for title, path, read in PAGES
+        if viewer is not None and (read is None or permitted(viewer.actor, read))
+    ]
+    response = templates.TemplateResponse(
+        request, template, {"nav": nav, "path": request.url.path, **context}, status_code=status
+    )
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def _built(request: Request, viewer: Viewer, build: Callable[[], dict[str, Any]]) -> dict[str, Any] | HTMLResponse:
+    """The page's model, or the error page the API's refusal calls for (403 forbidden, 404 for another board's)."""
+    try:
+        return build()
+    except tuple(error for error, _, _ in REFUSALS) as error:
+        status, title = next((s, t) for kind, s, t in REFUSALS if isinstance(error, kind))
+        return _render(request, "error.html", {"viewer": viewer, "title": title, "detail": str(error)}, status)
+
+
+def _page(request: Request, viewer: Viewer, template: str, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
+    model = _built(request, viewer, build)
+    if isinstance(model, HTMLResponse):
+        return model
+    query = f"?{request.url.query}" if request.url.query else ""
+    csv_links = {name: f"{request.url.path}/csv/{name}{query}" for name in model.get("tables", {})}
+    return _render(request, template, {"viewer": viewer, "csv": csv_links, **model})
+
+
+def _csv(request: Request, viewer: Viewer, table: str, build: Callable[[], dict[str, Any]]) -> Response:
+    model = _built(request, viewer, build)
+    if isinstance(model, HTMLResponse):
+        return model
+    found = model.get("tables", {}).get(table)
+    if found is None:
+        return _render(request, "error.html", {"viewer": viewer, "title": "Page not found", "detail": ""}, 404)
+    name = f"{viewer.actor.board or 'all-boards'}-{table}-{viewer.today.isoformat()}.csv"
+    return Response(
+        "\ufeff" + found.csv(),  # the byte-order mark tells spreadsheets the file is UTF-8
+        media_type="text/csv; charset=utf-8",
+        headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# ---- signing in and out -----------------------------------------------------------------------------------
+
+
+def _next_page(next_path: str | None) -> str:
+    """Where to go after signing in: only a dashboard path of this site (never an open redirect)."""
+    if next_path and next_path.startswith(PATH) and not urlsplit(next_path).netloc and "//" not in next_path:
+        return next_path
+    return PATH
+
+
+def _signed_in(request: Request, services: Services, token: str, next_path: str | None) -> Response:
+    try:
+        actor_from_token(services, token)
+    except InvalidToken as error:
+        context = {"error": f"That token was refused: {error}.", "next": next_path or ""}
+        return _render(request, "sign_in.html", context, 401)
+    response = RedirectResponse(_next_page(next_path), status_code=303)
+    keep_token(response, token, secure=request.url.scheme == "https")
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+@router.get("/sign-in")
+def sign_in_page(
+    request: Request,
+    services: Services,
+    token: Annotated[str | None, Query()] = None,
+    next_path: Annotated[str | None, Query(alias="next")] = None,
+    signed_out: bool = False,
+) -> Response:
+    """The sign-in form; a link with ?token= (as `make run` prints) signs in at once."""
+    if token:
+        return _signed_in(request, services, token, next_path)
+    notice = "You have signed out." if signed_out else None
+    return _render(request, "sign_in.html", {"notice": notice, "next": next_path or ""})
+
+
+@router.post("/sign-in")
+def sign_in(
+    request: Request,
+    services: Services,
+    token: Annotated[str, Form()],
+    next_path: Annotated[str, Form(alias="next")] = "",
+) -> Response:
+    """Keep a pasted token in the session cookie."""
+    origin = request.headers.get("origin")
+    if origin and origin != f"{request.url.scheme}://{request.url.netloc}":
+        return _render(request, "sign_in.html", {"error": "Sign in from this site's own form.", "next": ""}, 403)
+    return _signed_in(request, services, token, next_path)
+
+
+@router.post("/sign-out")
+def sign_out() -> Response:
+    """Forget the token."""
+    response = RedirectResponse(f"{PATH}/sign-in?{urlencode({'signed_out': 'true'})}", status_code=303)
+    forget_token(response)
+    return response
+
+
+# ---- pages ------------------------------------------------------------------------------------------------
+
+
+@router.get("")
+def overview(request: Request, viewer: CurrentViewer) -> HTMLResponse:
+    """Who you are, your role and board, and the pages you may open."""
+    return _page(request, viewer, "overview.html", dict)
+
+
+@router.get("/reviews")
+def reviews(request: Request, viewer: CurrentViewer, filters: Annotated[ReviewFilters, Depends()]) -> HTMLResponse:
+    """The reviews board."""
+    return _page(request, viewer, "reviews.html", lambda: reviews_board(viewer, filters))
+
+
+@router.get("/reviews/csv/{table}")
+def reviews_csv(
+    request: Request, viewer: CurrentViewer, table: str, filters: Annotated[ReviewFilters, Depends()]
+) -> Response:
+    """The reviews board as CSV."""
+    return _csv(request, viewer, table, lambda: reviews_board(viewer, filters))
+
+
+@router.get("/reviews/{review_id:uuid}")
+def review(request: Request, viewer: CurrentViewer, review_id: UUID) -> HTMLResponse:
+    """One review."""
+    return _page(request, viewer, "review.html", lambda: review_page(viewer, review_id))
+
+
+@router.get("/reviews/{review_id:uuid}/csv/{table}")
+def review_csv(request: Request, viewer: CurrentViewer, review_id: UUID, table: str) -> Response:
+    """One of a review's tables as CSV."""
+    return _csv(request, viewer, table, lambda: review_page(viewer, review_id))
+
+
+@router.get("/timeliness")
+def timeliness(
+    request: Request, viewer: CurrentViewer, filters: Annotated[TimelinessFilters, Depends()]
+) -> HTMLResponse:
+    """Timeliness per rule and durations, by board."""
+    return _page(request, viewer, "timeliness.html", lambda: timeliness_page(viewer, filters))
+
+
+@router.get("/timeliness/csv/{table}")
+def timeliness_csv(
+    request: Request, viewer: CurrentViewer, table: str, filters: Annotated[TimelinessFilters, Depends()]
+) -> Response:
+    """A timeliness table as CSV."""
+    return _csv(request, viewer, table, lambda: timeliness_page(viewer, filters))
+
+
+@router.get("/costs")
+def costs(request: Request, viewer: CurrentViewer, board: str = "", financial_year: str = "") -> HTMLResponse:
+    """The cost ledger of a financial year."""
+    return _page(request, viewer, "costs.html", lambda: costs_page(viewer, board, financial_year))
+
+
+@router.get("/costs/csv/{table}")
+def costs_csv(
+    request: Request, viewer: CurrentViewer, table: str, board: str = "", financial_year: str = ""
+) -> Response:
+    """A cost ledger table as CSV."""
+    return _csv(request, viewer, table, lambda: costs_page(viewer, board, financial_year))
+
+
+@router.get("/learning-actions")
+def actions(request: Request, viewer: CurrentViewer, filters: Annotated[ActionFilters, Depends()]) -> HTMLResponse:
+    """Learning actions, overdue first."""
+    return _page(request, viewer, "actions.html", lambda: actions_page(viewer, filters))
+
+
+@router.get("/learning-actions/csv/{table}")
+def actions_csv(
+    request: Request, viewer: CurrentViewer, table: str, filters: Annotated[ActionFilters, Depends()]
+) -> Response:
+    """A learning actions table as CSV."""
+    return _csv(request, viewer, table, lambda: actions_page(viewer, filters))

@@ -1,0 +1,269 @@
+"""View models of the reviews board and of one review, read from the projections under the API's access rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from domain.errors import InvalidValue
+from domain.values import Actor, Regime, Role, Stage
+from projections import case_status, cost_ledger, learning_actions, timeliness
+from service.api.access import READ_ROLES, agency_scope, board_scope, for_reader, require_read, visible_review
+from service.api.routes_audit import HISTORY_ROLES
+from service.dashboard.audit_status import review_audit_status
+from service.dashboard.session import Viewer
+from service.dashboard.tables import DATE, LIST, NUMBER, PENCE, REVIEW, RULES, TAG, Column, Table, humanise, long_date
+from service.dashboard.timeline import review_timeline
+from service.storage import Cursor
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    """The reviews board's GET form: stage, regime, overdue and (across boards) board."""
+
+    stage: str = ""
+    regime: str = ""
+    overdue: str = ""
+    board: str = ""
+
+    def parsed(self) -> dict[str, Any]:
+        """The filters as list_reviews takes them; an unknown value is refused as the API refuses it."""
+        try:
+            return {
+                "stage": Stage(self.stage) if self.stage else None,
+                "regime": Regime(self.regime) if self.regime else None,
+                "overdue": {"": None, "yes": True, "no": False}[self.overdue],
+            }
+        except (ValueError, KeyError):
+            raise InvalidValue("choose a stage, regime and overdue setting from the lists") from None
+
+
+def review_href(review_id: str) -> str:
+    """The dashboard page of a review."""
+    return f"/dashboard/reviews/{review_id}"
+
+
+def describe_hold(hold: dict[str, Any]) -> str:
+    """An active legal hold in words, e.g. Coroner inquest (Inquest into ...), blocks publication, overridden."""
+    words = f"{humanise(hold['kind'])} ({hold['reference']}) since {long_date(hold['placed_on'])}"
+    if hold.get("blocks_publication"):
+        words += ", blocks publication"
+    if hold.get("overridden"):
+        words += ", publication override recorded"
+    return words
+
+
+def _board_row(row: dict[str, Any]) -> dict[str, Any]:
+    deadline = row.get("next_deadline") or {}
+    return {
+        **row,
+        "next_deadline_rule": deadline.get("rule"),
+        "next_deadline_due_on": deadline.get("due_on"),
+        "active_legal_holds": [describe_hold(hold) for hold in row["active_legal_holds"]],
+        "_href": review_href(row["review_id"]),
+        "_overdue": bool(row["overdue_rules"]),
+    }
+
+
+def reviews_columns(actor: Actor) -> list[Column]:
+    """Case status columns: the national panel's across boards and without any child detail."""
+    child = actor.role is not Role.NATIONAL_PANEL
+    across = actor.board is None
+    return [
+        Column("review_id", "Review id", on_page=False),
+        *([Column("board_id", "Board")] if across else []),
+        Column("case_ref", "Case", REVIEW),
+        Column("regime", "Regime"),
+        Column("stage", "Stage", TAG),
+        *(
+            [
+                Column("child_pseudonym", "Child"),
+                Column("child_age_years", "Age", NUMBER, on_page=False),
+                Column("child_sex", "Sex", on_page=False),
+            ]
+            if child
+            else []
+        ),
+        Column("incident_nature", "Incident", on_page=False),
+        Column("notified_on", "Notified", DATE),
+        Column("decision", "Decision", on_page=False),
+        Column("decided_on", "Decided", DATE, on_page=False),
+        Column("contradicts_criteria", "Decision contradicts criteria", on_page=False),
+        Column("accepted_on", "Report accepted", DATE, on_page=False),
+        Column("published_on", "Published", DATE, on_page=False),
+        Column("closed_on", "Closed", DATE, on_page=False),
+        Column("next_deadline_rule", "Next deadline", "rule"),
+        Column("next_deadline_due_on", "Due", DATE),
+        Column("overdue_rules", "Overdue", RULES),
+        Column("active_legal_holds", "Active legal holds", LIST),
+    ]
+
+
+def reviews_board(viewer: Viewer, filters: ReviewFilters) -> dict[str, Any]:
+    """Every review of the viewer's board (every board for the national panel), filtered."""
+    actor = viewer.actor
+    require_read(actor, "reviews")
+    board = board_scope(actor, filters.board or None)
+    with viewer.services.db.transaction() as cursor:
+        rows = case_status.list_reviews(cursor, today=viewer.today, board_id=board, **filters.parsed())
+    shown = [_board_row(for_reader(actor, row)) for row in rows]
+    table = Table(
+        "reviews",
+        f"Reviews of {board}" if board else "Reviews of every board",
+        reviews_columns(actor),
+        shown,
+        empty="No review matches these filters.",
+    )
+    return {
+        "filters": filters,
+        "stages": list(Stage),
+        "regimes": list(Regime),
+        "across_boards": actor.board is None,
+        "counts": {
+            "reviews": len(shown),
+            "overdue": sum(1 for row in shown if row["_overdue"]),
+            "held": sum(1 for row in shown if row["active_legal_holds"]),
+        },
+        "tables": {"reviews": table},
+    }
+
+
+def _facts(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """The key facts of a review as label and words; child details only where the row still has them."""
+    child = ", ".join(
+        part
+        for part in (
+            row.get("child_pseudonym"),
+            f"aged {row['child_age_years']}" if row.get("child_age_years") is not None else None,
+            humanise(row.get("child_sex")),
+        )
+        if part
+    )
+    decision = humanise(row.get("decision"))
+    if row.get("decided_on"):
+        decision += f" on {long_date(row['decided_on'])}"
+    if row.get("contradicts_criteria"):
+        decision += " (contradicts the criteria: a rationale was recorded)"
+    publication = humanise(row.get("publication_option"))
+    if row.get("planned_on"):
+        publication += f", planned for {long_date(row['planned_on'])}"
+    facts = [
+        ("Board", row["board_id"]),
+        ("Case reference", row["case_ref"]),
+        ("Regime", row["regime"]),
+        ("Stage", humanise(row["stage"])),
+        ("Child", child),
+        ("Incident", humanise(row.get("incident_nature"))),
+        ("Incident occurred", long_date(row.get("occurred_on"))),
+        ("Local authority aware", long_date(row.get("la_aware_on"))),
+        ("Notified", long_date(row.get("notified_on"))),
+        ("Initiation decision", decision),
+        ("Reviewers", ", ".join(row.get("reviewers") or [])),
+        ("Report accepted", long_date(row.get("accepted_on"))),
+        ("Publication decision", publication),
+        ("Published", long_date(row.get("published_on"))),
+        ("Closed", long_date(row.get("closed_on"))),
+        ("Version", str(row["version"])),
+    ]
+    return [(label, value or "Not recorded") for label, value in facts if label != "Child" or child]
+
+
+TIMELINESS_COLUMNS = [
+    Column("rule", "Rule", "rule"),
+    Column("source", "Source"),
+    Column("confirmed", "Confirmed in the sources", on_page=False),
+    Column("start_on", "Clock starts", DATE),
+    Column("due_on", "Due", DATE),
+    Column("met_on", "Met", DATE),
+    Column("status", "Status", TAG),
+    Column("working_days_taken", "Working days", NUMBER),
+    Column("calendar_days_taken", "Calendar days", NUMBER),
+    Column("days_overdue", "Days overdue", NUMBER),
+    Column("legal_hold_days", "Days under legal holds", NUMBER),
+]
+
+ENTRY_COLUMNS = [
+    Column("position", "Log position", NUMBER, on_page=False),
+    Column("on", "Date", DATE),
+    Column("entry", "Entry", TAG),
+    Column("category", "Category"),
+    Column("paying_agency", "Paying agency"),
+    Column("amount_pence", "Amount", PENCE),
+    Column("financial_year", "Financial year"),
+    Column("description", "Description"),
+    Column("counted", "Counted", on_page=False),
+]
+
+ACTION_COLUMNS = [
+    Column("action_id", "Action id", on_page=False),
+    Column("board_id", "Board", on_page=False),
+    Column("review_id", "Review id", on_page=False),
+    Column("recommendation_ref", "Recommendation"),
+    Column("lead_agency", "Lead agency"),
+    Column("owner", "Owner"),
+    Column("text", "Action"),
+    Column("target_on", "Target", DATE),
+    Column("rag", "RAG", TAG),
+    Column("status", "Status", TAG),
+    Column("days_overdue", "Days overdue", NUMBER),
+    Column("evidence_count", "Evidence items", NUMBER),
+    Column("completed_on", "Completion claimed", DATE, on_page=False),
+    Column("assured_on", "Assured", DATE, on_page=False),
+]
+
+
+def overdue_first(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Overdue actions first, the longest overdue at the top; then by target date."""
+    return sorted(actions, key=lambda a: (a["status"] != "overdue", -a["days_overdue"], a["target_on"]))
+
+
+def permitted(actor: Actor, what: str) -> bool:
+    """Whether the API would let this actor read `what` (a READ_ROLES key, or "history")."""
+    roles = HISTORY_ROLES if what == "history" else READ_ROLES[what]
+    return actor.role in roles
+
+
+def review_page(viewer: Viewer, review_id: UUID) -> dict[str, Any]:
+    """One review: key facts, decision timeline, timeliness, costs, learning actions and audit status."""
+    actor = viewer.actor
+    require_read(actor, "reviews")
+    with viewer.services.db.transaction() as cursor:
+        row = for_reader(actor, visible_review(cursor, actor, review_id, viewer.today))
+        tables = _review_tables(cursor, viewer, review_id)
+        ledger = cost_ledger.review_ledger(cursor, review_id) if permitted(actor, "review_ledger") else None
+    model: dict[str, Any] = {
+        "review": row,
+        "facts": _facts(row),
+        "overdue_rules": row["overdue_rules"],
+        "holds": [describe_hold(hold) for hold in row["active_legal_holds"]],
+        "tables": tables,
+        "ledger": ledger,
+        "permitted": {what: permitted(actor, what) for what in ("history", "timeliness", "review_ledger")},
+        "timeline": review_timeline(viewer.services.app, review_id, viewer.today)
+        if permitted(actor, "history")
+        else None,
+        "audit": review_audit_status(viewer.services, review_id, row["version"]),
+    }
+    if ledger is not None:
+        tables["costs"] = Table("costs", "Ledger entries", ENTRY_COLUMNS, ledger["entries"], empty="No costs recorded.")
+    return model
+
+
+def _review_tables(cursor: Cursor, viewer: Viewer, review_id: UUID) -> dict[str, Table]:
+    actor, tables = viewer.actor, {}
+    if permitted(actor, "timeliness"):
+        rules = timeliness.review_timeliness(cursor, review_id, today=viewer.today) or []
+        tables["timeliness"] = Table("timeliness", "Deadlines", TIMELINESS_COLUMNS, rules)
+    if permitted(actor, "learning_actions"):
+        actions = learning_actions.list_actions(
+            cursor,
+            today=viewer.today,
+            board_id=board_scope(actor, None),
+            agency=agency_scope(actor, None),
+            review_id=review_id,
+        )
+        tables["actions"] = Table(
+            "actions", "Learning actions", ACTION_COLUMNS, overdue_first(actions), empty="No learning actions agreed."
+        )
+    return tables
