@@ -3,8 +3,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTHON ?= python3
+# The dashboard's browser tests drive Debian's Chromium (a test tool's own browser download cannot work here).
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format bench clean
+.PHONY: run test screenshots lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +19,16 @@ run: $(STAMP)
 	@$(BIN)/scr demo tokens
 	@$(BIN)/scr serve
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	@$(BIN)/pytest
+
+# Installed only when missing: the file target makes this a no-op once Chromium is there.
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# Refresh the dashboard screenshots in docs/screenshots/ (shown in the README).
+screenshots: $(STAMP) $(CHROMIUM)
+	@SCR_SAVE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_dashboard.py
 
 # Benchmarks need PostgreSQL (BENCH_DATABASE_URL); BENCH_EVENTS sets the log size (default 500,000).
 bench: $(STAMP)

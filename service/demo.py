@@ -405,14 +405,18 @@ DEMO_USERS = [
 
 
 def demo_tokens(settings: Settings, args: Any) -> int:
-    """`scr demo tokens`: a ready-to-use token per role, as shell lines to paste, and a curl example."""
+    """`scr demo tokens`: a ready-to-use token per role, as shell lines to paste, a curl example and dashboard links."""
     from service.tokens import issue_token
 
     base = f"http://{args.host}:{args.port}"
     print(f"Service: {base}   API docs: {base}/docs")
     print(f"Tokens, valid {args.hours:g} hours (paste these lines into your shell):")
+    sign_in_links = []
     for variable, user, role, board, agency in DEMO_USERS:
         token = issue_token(settings.jwt_secret, user=user, role=role, board=board, agency=agency, hours=args.hours)
         print(f"  export {variable}={token}  # {role}{' of ' + board if board else ''}")
+        sign_in_links.append(f"  {role}: {base}/dashboard/sign-in?token={token}")
     print(f'Then: curl -H "Authorization: Bearer $MANAGER" "{base}/reviews?overdue=true"')
+    print(f"Dashboard: {base}/dashboard  (paste a token there, or open a role's sign-in link):")
+    print("\n".join(sign_in_links))
     return 0

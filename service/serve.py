@@ -29,7 +29,11 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         if settings.runs_projections_in_process
         else "projections by `scr projections run`"
     )
-    print(f"scr: serving {settings.url} on http://{args.host}:{args.port} ({mode}); docs at /docs", file=sys.stderr)
+    print(
+        f"scr: serving {settings.url} on http://{args.host}:{args.port} ({mode}); "
+        "docs at /docs, dashboard at /dashboard",
+        file=sys.stderr,
+    )
     uvicorn.run(
         "service.api.app:app_from_environment",
         factory=True,

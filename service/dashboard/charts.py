@@ -48,11 +48,11 @@ def _options(title: str, colors: Sequence[str], height: int, width: int = 760) -
         "disable_xml_declaration": True,
         "width": width,
         "truncate_legend": -1,
+        "truncate_label": -1,
         "height": height,
         "print_values": True,
         "print_zeroes": False,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": 4,
         "show_y_guides": True,
         "margin": 16,
         "margin_bottom": 40,  # room for the legend below the axis labels
@@ -80,7 +80,9 @@ def whole_ticks(largest: int) -> list[int]:
 
 def rule_counts_chart(title: str, rules: Sequence[tuple[str, int, int]]) -> Markup:
     """Per rule, within deadline and late, as stacked horizontal bars."""
-    chart = pygal.HorizontalStackedBar(**_options(title, (GREEN, RED), 120 + 44 * max(len(rules), 1)))
+    chart = pygal.HorizontalStackedBar(
+        **_options(title, (GREEN, RED), 120 + 44 * max(len(rules), 1)), legend_at_bottom_columns=2
+    )
     chart.x_labels = [label for label, _, _ in rules]
     chart.y_labels = whole_ticks(max([within + late for _, within, late in rules] or [0]))
     chart.add("Within deadline", [within for _, within, _ in rules])
@@ -97,7 +99,9 @@ def binned(days: Sequence[int]) -> list[int]:
 def duration_chart(title: str, series: Sequence[tuple[str, Sequence[int]]]) -> Markup:
     """How many reviews took how long, one stacked series per board (or one for all)."""
     colors = (BLUE, PURPLE, ORANGE, GREEN, GREY, RED)
-    chart = pygal.StackedBar(**_options(title, colors, 400, width=560))
+    chart = pygal.StackedBar(
+        **_options(title, colors, 400, width=560), legend_at_bottom_columns=min(max(len(series), 1), 4)
+    )
     chart.x_labels = [label for label, _, _ in DURATION_BINS]
     counts = [binned(days) for _, days in series]
     chart.y_labels = whole_ticks(max([sum(column) for column in zip(*counts, strict=True)] or [0]))
@@ -111,3 +115,19 @@ def duration_chart(title: str, series: Sequence[tuple[str, Sequence[int]]]) -> M
         for name, days in series
     )
     return _inline(chart, f"{title}. {described or 'No reviews yet.'}")
+
+
+def funding_chart(title: str, contributions: dict[str, int], spend: dict[str, int]) -> Markup:
+    """Contributions by agency against committed, invoiced and paid spend, in pounds."""
+    options = _options(title, (GREEN, BLUE, PURPLE, ORANGE, GREY, RED), 300)
+    options["value_formatter"] = lambda value: f"£{value:,.0f}" if value else ""  # an empty bar says nothing
+    chart = pygal.HorizontalStackedBar(**options, legend_at_bottom_columns=4)
+    chart.x_labels = ["Paid", "Invoiced", "Committed", "Contributions"]
+    for agency, pence in sorted(contributions.items()):
+        chart.add(f"Contribution: {agency}", [None, None, None, pence / 100])
+    chart.add("Spend", [spend["paid_pence"] / 100, spend["invoiced_pence"] / 100, spend["committed_pence"] / 100, None])
+    described = ", ".join(
+        f"{agency} contributed £{pence / 100:,.2f}" for agency, pence in sorted(contributions.items())
+    )
+    spent = ", ".join(f"{key.removesuffix('_pence')} £{value / 100:,.2f}" for key, value in spend.items())
+    return _inline(chart, f"{title}. {described or 'No contributions'}; spend: {spent}.")

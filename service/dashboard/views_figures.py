@@ -194,6 +194,9 @@ def costs_page(viewer: Viewer, board: str, financial_year: str) -> dict[str, Any
     return {
         **model,
         "ledger": ledger,
+        "chart": charts.funding_chart(
+            f"Contributions against spend, {year}", ledger["contributions"]["by_agency"], ledger["spend"]["totals"]
+        ),
         "tables": {
             "contributions": Table(
                 "contributions",

@@ -207,7 +207,7 @@ ACTION_COLUMNS = [
     Column("rag", "RAG", TAG),
     Column("status", "Status", TAG),
     Column("days_overdue", "Days overdue", NUMBER),
-    Column("evidence_count", "Evidence items", NUMBER),
+    Column("evidence_count", "Evidence items", NUMBER, on_page=False),
     Column("completed_on", "Completion claimed", DATE, on_page=False),
     Column("assured_on", "Assured", DATE, on_page=False),
 ]
