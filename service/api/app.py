@@ -18,6 +18,7 @@ from service.api import (
 )
 from service.api.deps import ServiceObjects
 from service.api.observability import ProjectionCollector, install_observability
+from service.api.outage import Outage, install_outage_breaker
 from service.api.problems import install_problem_handlers
 from service.dashboard import install_dashboard
 from service.settings import Settings
@@ -56,7 +57,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
     registry = CollectorRegistry()
     api.state.registry = registry
+    api.state.outage = Outage()
     install_problem_handlers(api)
+    install_outage_breaker(api, api.state.outage)
     install_observability(api, registry)
     for module in (routes_ops, routes_review_commands, routes_action_commands, routes_reads, routes_audit):
         api.include_router(module.router)

@@ -169,6 +169,7 @@ async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
     # Never a stack trace to a client: it goes to the log under the request id the client was given.
     log.exception("unhandled error", extra={"request_id": getattr(request.state, "request_id", None)})
     if _is_database_unreachable(error):
+        request.app.state.outage.record()
         return problem_response(
             request,
             503,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -10,6 +12,7 @@ from service.api.deps import Services
 from service.api.schemas import Health, ProjectionState, Readiness
 
 router = APIRouter(tags=["operations"])
+log = logging.getLogger("scr.api")
 
 
 @router.get("/healthz", summary="Liveness: the process answers", response_model=Health)
@@ -24,26 +27,35 @@ def healthz() -> Health:
     response_model=Readiness,
     responses={503: {"model": Readiness, "description": "Not ready: the database or the projections"}},
 )
-def readyz(services: Services) -> Response:
+def readyz(request: Request, services: Services) -> Response:
     """503 when the database is unreachable, a projection has stopped on an error or lags too far."""
-    try:
-        with services.db.transaction() as cursor:
-            cursor.execute("SELECT 1")
-        states = [
-            ProjectionState(name=s.name, position=s.position, head=s.head, lag=s.lag, error=s.error)
-            for s in services.engine.status()
-        ]
-        database = True
-    except Exception:  # any failure to reach the store means not ready; the reason is in the log
-        states, database = [], False
-    ready = database and all(s.error is None and s.lag <= services.settings.ready_max_lag for s in states)
-    body = Readiness(status="ready" if ready else "not_ready", database=database, projections=states)
+    states = None if request.app.state.outage.ongoing() else _projection_states(services)
+    limit = services.settings.ready_max_lag
+    ready = states is not None and all(s.error is None and s.lag <= limit for s in states)
+    body = Readiness(status="ready" if ready else "not_ready", database=states is not None, projections=states or [])
     if ready:
         return JSONResponse(body.model_dump())
     return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": "5"})
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+def _projection_states(services: Services) -> list[ProjectionState] | None:
+    """Each projection's position and lag, or None if the database cannot be reached."""
+    try:
+        return [
+            ProjectionState(name=s.name, position=s.position, head=s.head, lag=s.lag, error=s.error)
+            for s in services.engine.status()
+        ]
+    except Exception:  # any failure to reach the store means not ready
+        log.warning("not ready: the database is unreachable", exc_info=True)
+        return None
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"description": "Prometheus text format", "content": {CONTENT_TYPE_LATEST: {}}}},
+)
 def metrics(request: Request) -> Response:
     """Request counts and latencies by route, projection positions and lag."""
     return Response(generate_latest(request.app.state.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,4 +1,7 @@
-"""One uvicorn process per test module and backend: SQLite file or a fresh PostgreSQL schema."""
+"""One uvicorn process per backend for the session: an SQLite file, or a fresh PostgreSQL schema.
+
+Both boards the tests use are registered once; each module records its own reviews (distinct case
+references), so the modules share a server without sharing records."""
 
 from __future__ import annotations
 
@@ -6,13 +9,15 @@ from collections.abc import Iterator
 
 import pytest
 
+from domain.values import Role
 from tests.conftest import postgres_schema_url
+from tests.e2e.bodies import body
 from tests.e2e.server import Server
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A running API with projections in-process, on an empty store of each backend."""
+    """A running API with projections in-process, on a store of each backend with boards durham and york."""
     log_dir = tmp_path_factory.mktemp("e2e")
     if request.param == "sqlite":
         urls: Iterator[str] = iter([f"sqlite:///{log_dir / 'scr.sqlite3'}"])
@@ -20,6 +25,9 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         urls = postgres_schema_url()
     url = next(urls)
     running = Server(url, log_dir).start()
+    admin = running.client(Role.ADMIN)
+    for board in ("durham", "york"):
+        admin.ok("/boards", body("boards", board_id=board))
     try:
         yield running
     finally:

@@ -117,8 +117,6 @@ class Setting:
 def setting(server: Server) -> Setting:
     """Two boards; on the first, a review with an agency report, a hold, a recommendation and an action."""
     admin, manager = server.client(Role.ADMIN), server.client(Role.BOARD_MANAGER)
-    for board in (OWN, OTHER):
-        admin.ok("/boards", body("boards", board_id=board))
     admin.ok("/boards/durham/contributions", body("contributions", agency="health"))
     rid = manager.ok("/reviews", notification("MATRIX-1"))["id"]
     decision = server.client(Role.BOARD_CHAIR).ok(f"/reviews/{rid}/initiation-decision", body("initiation-decision"))

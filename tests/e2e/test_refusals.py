@@ -24,13 +24,7 @@ class Reviews:
 
 @pytest.fixture(scope="module")
 def reviews(server: Server) -> Reviews:
-    admin, manager, chair = (
-        server.client(Role.ADMIN),
-        server.client(Role.BOARD_MANAGER),
-        server.client(Role.BOARD_CHAIR),
-    )
-    admin.ok("/boards", body("boards"))
-    admin.ok("/boards", body("boards", board_id="york"))
+    manager, chair = server.client(Role.BOARD_MANAGER), server.client(Role.BOARD_CHAIR)
     blocked = manager.ok("/reviews", notification("REF-1"))["id"]
     r = f"/reviews/{blocked}"
     chair.ok(r + "/initiation-decision", body("initiation-decision"))

@@ -29,8 +29,7 @@ def recorded(server: Server) -> Recorded:
         server.client(Role.BOARD_CHAIR),
     )
     lead, panel = server.client(Role.AGENCY_LEAD), server.client(Role.NATIONAL_PANEL)
-    admin.ok("/boards", body("boards"))
-    admin.ok("/boards/durham/contributions", body("contributions"))
+    admin.ok("/boards/durham/contributions", body("contributions", financial_year="2015-16"))
     rid = manager.ok("/reviews", notification("LIFE-1"))["id"]
     r = f"/reviews/{rid}"
     decision = chair.ok(r + "/initiation-decision", body("initiation-decision"))
@@ -112,7 +111,7 @@ def test_the_learning_action_reads_as_assured_to_its_agency_lead(recorded: Recor
 
 
 def test_the_board_ledger_shows_the_contribution_for_its_financial_year(recorded: Recorded) -> None:
-    ledger = read(recorded, "/ledger/boards/durham?financial_year=2016-17")
+    ledger = read(recorded, "/ledger/boards/durham?financial_year=2015-16")
     assert "1000000" in str(ledger).replace("_", "")
 
 
