@@ -10,13 +10,16 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from service.dashboard.routes import router
-from service.dashboard.session import PATH, SignInRequired, forget_token
+from service.dashboard.session import COOKIE, PATH, SignInRequired, forget_token
 
 
 async def _to_sign_in(request: Request, _: Exception) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    response = RedirectResponse(f"{PATH}/sign-in?{urlencode({'next': target})}", status_code=303)
-    if request.cookies:
+    query = {"next": target}
+    if request.cookies.get(COOKIE):
+        query["expired"] = "true"
+    response = RedirectResponse(f"{PATH}/sign-in?{urlencode(query)}", status_code=303)
+    if request.cookies.get(COOKIE):
         forget_token(response)
     return response
 

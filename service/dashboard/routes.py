@@ -144,11 +144,14 @@ def sign_in_page(
     token: Annotated[str | None, Query()] = None,
     next_path: Annotated[str | None, Query(alias="next")] = None,
     signed_out: bool = False,
+    expired: bool = False,
 ) -> Response:
     """The sign-in form; a link with ?token= (as `make run` prints) signs in at once."""
     if token:
         return _signed_in(request, services, token, next_path)
     notice = "You have signed out." if signed_out else None
+    if expired:
+        notice = "Your sign-in has expired or is no longer valid. Sign in again."
     return _render(request, "sign_in.html", {"notice": notice, "next": next_path or ""})
 
 

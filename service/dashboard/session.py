@@ -20,10 +20,6 @@ PATH = "/dashboard"
 class SignInRequired(Exception):
     """No token, or one that no longer verifies: the page sends the browser to the sign-in page."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
 
 @dataclass(frozen=True)
 class Viewer:
@@ -42,11 +38,11 @@ def actor_from_token(services: ServiceObjects, token: str) -> Actor:
 def _viewer(request: Request, services: Services) -> Viewer:
     token = request.cookies.get(COOKIE)
     if not token:
-        raise SignInRequired("Sign in to see the dashboard.")
+        raise SignInRequired("no token")
     try:
         actor = actor_from_token(services, token)
     except InvalidToken:
-        raise SignInRequired("Your sign-in has expired or is no longer valid. Sign in again.") from None
+        raise SignInRequired("the token no longer verifies") from None
     return Viewer(actor=actor, services=services, today=london_today())
 
 

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from domain.values import Role
 from service.dashboard.labels import rule_label
+from service.dashboard.session import COOKIE
 from service.dashboard.tables import long_date, pounds
 from service.demo import DEMO_USERS
 from service.tokens import issue_token
@@ -199,6 +200,15 @@ def test_given_a_forged_token_when_signing_in_then_the_form_says_it_was_refused(
     assert visit.context.cookies() == []
 
 
+def test_given_a_cookie_whose_token_no_longer_verifies_a_page_asks_to_sign_in_again(visit: Visit) -> None:
+    forged = issue_token("another-secret-that-is-long-enough-for-hs256", user="x", role=C, board="durham")
+    visit.context.add_cookies([{"name": COOKIE, "value": forged, "domain": "127.0.0.1", "path": "/dashboard"}])
+    page = visit.open("/dashboard/reviews?stage=initiated")
+    assert "Your sign-in has expired" in text(page, ".notification")
+    assert page.input_value("input[name=next]") == "/dashboard/reviews?stage=initiated"
+    assert visit.context.cookies() == []
+
+
 def test_the_skip_link_is_the_first_thing_the_keyboard_reaches_and_jumps_to_the_main_content(visit: Visit) -> None:
     page = visit.sign_in(M).open("/dashboard/reviews")
     page.keyboard.press("Tab")
@@ -280,6 +290,19 @@ def test_given_a_chair_a_review_page_shows_facts_timeline_timeliness_costs_and_a
     assert text(page, "#audit-status [data-key=root_hash]") == checkpoint["root_hash"]
     assert text(page, "#audit-status [data-key=checkpoint_size]").startswith(f"{checkpoint['size']} events")
     assert [row["rule"] for row in visit.csv("timeliness")] == [rule["rule"] for rule in rules]
+
+
+def test_given_the_national_panel_a_review_page_shows_no_child_details_history_or_costs(visit: Visit) -> None:
+    found = review_id(visit.server, "DSCP-F")
+    page = visit.sign_in(P).open(f"/dashboard/reviews/{found}")
+    facts = page.eval_on_selector_all(".summary-list dt", "cells => cells.map(c => c.innerText)")
+    assert "Case reference" in facts
+    assert "Child" not in facts
+    assert "Child F" not in text(page, "#main-content")
+    assert "Your role may not see the decision history" in text(page, "#main-content")
+    assert "Your role may not see this review's costs" in text(page, "#main-content")
+    rules = api(visit.server, P, f"/reviews/{found}/timeliness")
+    assert [row["days_overdue"] for row in visit.table("timeliness")] == [str(r["days_overdue"]) for r in rules]
 
 
 def test_given_a_board_manager_a_review_page_leaves_out_the_history_the_api_keeps_from_managers(
