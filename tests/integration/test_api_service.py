@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.values import Role, Stage
+from service.api import schemas
 from service.api.app import create_app
 from service.application import open_application
 from service.audit.checkpoints import generate_key_file
@@ -94,9 +95,17 @@ def test_every_command_documents_its_request_model_with_typed_fields_and_example
         content = operation["requestBody"]["content"]["application/json"]  # type: ignore[index]
         name = content["schema"]["$ref"].rsplit("/", 1)[-1]
         assert schemas[name]["properties"], path
+        assert schemas[name]["examples"], path
         assert {"409", "412", "422"} <= set(operation["responses"]), path  # type: ignore[arg-type]
     assert schemas["CommandResponse"]["examples"]
     assert schemas["Problem"]["properties"]["code"]["examples"]  # type: ignore[index]
+
+
+def test_every_request_example_in_the_openapi_document_is_a_valid_request() -> None:
+    bodies = [c for c in vars(schemas).values() if isinstance(c, type) and issubclass(c, schemas.Body)]
+    for cls in set(bodies) - {schemas.Body}:
+        for example in cls.model_json_schema()["examples"]:
+            cls.model_validate(example)
 
 
 @pytest.fixture
