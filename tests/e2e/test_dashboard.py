@@ -266,23 +266,25 @@ def test_given_the_national_panel_the_reviews_board_spans_every_board_without_ch
 # ---- one review ----------------------------------------------------------------------------------------------
 
 
-def test_given_a_chair_a_review_page_shows_facts_timeline_timeliness_costs_and_audit_status_as_the_api(
-    visit: Visit,
+@pytest.mark.parametrize("role", [C, A])
+def test_given_a_chair_or_auditor_a_review_page_shows_facts_timeline_timeliness_costs_and_audit_status_as_the_api(
+    visit: Visit, role: Role
 ) -> None:
     server = visit.server
     found = review_id(server, "DSCP-G")
-    page = visit.sign_in(C).open(f"/dashboard/reviews/{found}")
-    visit.shot("review")
-    history = api(server, C, f"/reviews/{found}/history")
+    page = visit.sign_in(role).open(f"/dashboard/reviews/{found}")
+    if role is C:
+        visit.shot("review")
+    history = api(server, role, f"/reviews/{found}/history")
     assert page.locator("#events > li").count() == len(history)
     assert "Anonymised report agreed with the coroner's officer" in text(page, "#events")
     assert "Coroner inquest (Inquest into the death of Child G): placed" in text(page, ".spans")
-    rules = api(server, C, f"/reviews/{found}/timeliness")
+    rules = api(server, role, f"/reviews/{found}/timeliness")
     shown = visit.table("timeliness")
     assert [row["status"] for row in shown] == [rule["status"].replace("_", " ").capitalize() for rule in rules]
     assert [row["days_overdue"] for row in shown] == [str(rule["days_overdue"]) for rule in rules]
     assert [row["legal_hold_days"] for row in shown] == [str(rule["legal_hold_days"]) for rule in rules]
-    totals = api(server, C, f"/ledger/reviews/{found}")["totals"]
+    totals = api(server, role, f"/ledger/reviews/{found}")["totals"]
     for key in ("committed_pence", "invoiced_pence", "paid_pence"):
         assert text(page, f"#cost-totals [data-key={key}]") == pounds(totals[key])
     checkpoint = api(server, A, "/audit/checkpoints/latest")
