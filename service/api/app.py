@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
@@ -74,13 +74,36 @@ def open_services(settings: Settings) -> ServiceObjects:
     from service.application import open_application
     from service.storage import Database
 
-    app = open_application(settings.url)
-    db = Database(settings.url)
-    with db.transaction() as cursor:
-        idempotency.create_table(cursor)
-    engine = ProjectionEngine(app, db, read_models(settings))
-    engine.setup()
+    with schema_lock(settings):
+        app = open_application(settings.url)
+        db = Database(settings.url)
+        with db.transaction() as cursor:
+            idempotency.create_table(cursor)
+        engine = ProjectionEngine(app, db, read_models(settings))
+        engine.setup()
     return ServiceObjects(app=app, db=db, engine=engine, settings=settings)
+
+
+# Any fixed number: PostgreSQL advisory locks are named by integers.
+SCHEMA_LOCK = 7_201_326
+
+
+@contextmanager
+def schema_lock(settings: Settings) -> Iterator[None]:
+    """On PostgreSQL, one process at a time creates tables: concurrent CREATE ... IF NOT EXISTS can collide."""
+    if not settings.is_postgres:
+        yield
+        return
+    import psycopg
+
+    from service.storage import DatabaseUrl
+
+    with psycopg.connect(DatabaseUrl(settings.url).conninfo(), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
 
 def app_from_environment() -> FastAPI:

@@ -48,23 +48,33 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Server:
-        log = (self.log_dir / f"uvicorn-{self.port}.log").open("ab")
+        """Launch the process and wait until it answers."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> Server:
+        """Launch the process without waiting (several may start at once)."""
+        self.log = (self.log_dir / f"uvicorn-{self.port}.log").open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port)],
             env=self.env,
-            stdout=log,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
         )
+        return self
+
+    def wait_ready(self) -> Server:
+        """Wait until /healthz answers; fail, naming the log, if the process exits or takes too long."""
+        assert self.process is not None
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited; see {log.name}")
+                raise RuntimeError(f"the server exited; see {self.log.name}")
             try:
                 if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
                     return self
             except httpx.TransportError:
                 time.sleep(0.1)
-        raise RuntimeError(f"the server did not start; see {log.name}")
+        raise RuntimeError(f"the server did not start; see {self.log.name}")
 
     def stop(self) -> None:
         if self.process is not None:

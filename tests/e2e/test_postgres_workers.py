@@ -36,7 +36,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     log_dir = tmp_path_factory.mktemp("workers")
     urls = postgres_schema_url()
     url = next(urls)
-    apis = [Server(url, log_dir, projections_in_process=False).start() for _ in range(2)]
+    # Launched together: both create their tables at once on the empty schema.
+    apis = [Server(url, log_dir, projections_in_process=False).launch() for _ in range(2)]
+    for api in apis:
+        api.wait_ready()
     with Path(log_dir / "worker.log").open("ab") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "projections", "run"], env=apis[0].env, stdout=log, stderr=log
