@@ -65,6 +65,14 @@ def token_issue(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def positive_hours(text: str) -> float:
+    """A token lifetime in hours: a positive number."""
+    hours = float(text)
+    if hours <= 0:
+        raise argparse.ArgumentTypeError("--hours must be more than 0")
+    return hours
+
+
 def add_serve_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`scr serve` and `scr token issue`."""
     serve_parser = commands.add_parser(
@@ -91,5 +99,5 @@ def add_serve_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     issue.add_argument("--role", required=True, choices=[str(r) for r in ISSUABLE_ROLES], help="the role")
     issue.add_argument("--board", help="the board id for board roles, e.g. durham")
     issue.add_argument("--agency", help="the agency of an agency_lead, e.g. police")
-    issue.add_argument("--hours", type=float, default=12.0, help="hours until the token expires (default 12)")
+    issue.add_argument("--hours", type=positive_hours, default=12.0, help="hours until the token expires (default 12)")
     issue.set_defaults(run=token_issue)
