@@ -1,7 +1,9 @@
 """How every command route runs: idempotency, the application call, the engine nudge, the typed answer.
 
-Routes are generated from tables (routes_reviews, routes_actions): one row per API.md command, so
-each command is parsed by its request model and answered the same way."""
+Routes are generated from tables (routes_review_commands, routes_action_commands): one row per API.md
+command, so each command is parsed by its request model and answered the same way."""
+
+from __future__ import annotations
 
 import inspect
 import re
