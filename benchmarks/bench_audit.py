@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Sequence
@@ -138,11 +140,12 @@ def best(kind: str, url: str) -> dict[str, float]:
 
 def run() -> dict[str, Any]:
     log_schema, proof_schema = fresh_schema(), fresh_schema()
-    key = ROOT / "var" / f"bench-signing-key-{log_schema}.pem"
+    scratch = Path(tempfile.mkdtemp(prefix="bench-audit-"))  # the key and checkpoint files, removed after
+    key = scratch / "signing-key.pem"
     try:
         url = f"{SERVER}?schema={log_schema}"
         generate_key_file(key)
-        audited = settings(url).model_copy(update={"signing_key": key, "data_dir": key.parent / log_schema})
+        audited = settings(url).model_copy(update={"signing_key": key, "data_dir": scratch})
         app = open_app(url)
         grow(app, EVENTS, 0)
         db = Database(url)
@@ -169,7 +172,7 @@ def run() -> dict[str, Any]:
         proof_ms = proof_latency(proof_db)
         proof_db.close()
     finally:
-        key.unlink(missing_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
         drop_schema(log_schema)
         drop_schema(proof_schema)
     return {
