@@ -87,6 +87,7 @@ def _idempotency_key(
             description="Any unique string per intended command; a retry with the same key and body "
             "returns the first answer and records nothing more",
             max_length=200,
+            pattern=r"^[\x20-\x7e]+$",  # printable ASCII: a NUL cannot reach the key's text column
         ),
     ] = None,
 ) -> str | None:

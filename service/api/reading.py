@@ -10,11 +10,16 @@ from fastapi import Query, Response
 
 from service.api.deps import ServiceObjects
 from service.api.problems import ApiProblem
+from service.api.schemas import MAX_INTEGER
 from service.storage import Cursor
 
 MinPosition = Annotated[
     int | None,
-    Query(ge=0, description="Wait (a few seconds at most) until the projections have applied this log position"),
+    Query(
+        ge=0,
+        le=MAX_INTEGER,
+        description="Wait (a few seconds at most) until the projections have applied this log position",
+    ),
 ]
 
 

@@ -6,11 +6,13 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from fastapi import Path as PathParameter
 
 from domain.errors import Forbidden
 from domain.values import Actor, Role
 from service.api.deps import CommandContext, CurrentActor, Services
 from service.api.problems import ApiProblem, problem_responses
+from service.api.schemas import MAX_INTEGER
 from service.audit import store, tree
 from service.audit.checkpoints import Checkpoint, trusted_public_key
 from service.audit.verify import verify_log
@@ -48,7 +50,9 @@ def get_latest_checkpoint(_: CurrentActor, services: Services) -> dict[str, Any]
 
 
 @router.get("/audit/checkpoints/{size}", summary="The signed checkpoint of a log size", responses=PROBLEMS)
-def get_checkpoint(size: int, _: CurrentActor, services: Services) -> dict[str, Any]:
+def get_checkpoint(
+    size: Annotated[int, PathParameter(ge=0, le=MAX_INTEGER)], _: CurrentActor, services: Services
+) -> dict[str, Any]:
     """The signed checkpoint of the first `size` events."""
     with services.db.transaction() as cursor:
         return _checkpoint(cursor, size).to_json()
@@ -65,8 +69,10 @@ def _checkpoint(cursor: Any, size: int) -> Checkpoint:
 def get_inclusion_proof(
     _: CurrentActor,
     services: Services,
-    position: Annotated[int, Query(description="The event's position in the global log")],
-    size: Annotated[int | None, Query(description="The checkpoint's size (default: the latest)")] = None,
+    position: Annotated[int, Query(ge=0, le=MAX_INTEGER, description="The event's position in the global log")],
+    size: Annotated[
+        int | None, Query(ge=0, le=MAX_INTEGER, description="The checkpoint's size (default: the latest)")
+    ] = None,
 ) -> dict[str, Any]:
     """RFC 9162 inclusion proof (2.1.3) of the event at `position` in the checkpoint of `size`."""
     with services.db.transaction() as cursor:
@@ -85,8 +91,8 @@ def get_inclusion_proof(
 def get_consistency_proof(
     _: CurrentActor,
     services: Services,
-    first: Annotated[int, Query(alias="from", description="The earlier checkpoint's size")],
-    second: Annotated[int, Query(alias="to", description="The later checkpoint's size")],
+    first: Annotated[int, Query(alias="from", ge=0, le=MAX_INTEGER, description="The earlier checkpoint's size")],
+    second: Annotated[int, Query(alias="to", ge=0, le=MAX_INTEGER, description="The later checkpoint's size")],
 ) -> dict[str, Any]:
     """RFC 9162 consistency proof (2.1.4) that the checkpoint of `from` is a prefix of the one of `to`."""
     with services.db.transaction() as cursor:

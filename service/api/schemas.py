@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from domain.review_values import Child, Criteria, Incident
 from domain.values import (
@@ -34,6 +34,29 @@ from domain.values import (
 SHA256 = Field(pattern=r"^[0-9a-f]{64}$", examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
 Text = Field(min_length=1, max_length=10_000)
 Name = Field(min_length=1, max_length=200)
+# What every read model can hold once an event is recorded: PostgreSQL BIGINT and SQLite INTEGER are
+# signed 64-bit, PostgreSQL text cannot hold NUL, UTF-8 cannot hold an unpaired surrogate. Refused here,
+# before anything is recorded, or a recorded event would stop a read model that cannot store it.
+MAX_INTEGER = 2**63 - 1
+MAX_PENCE = 10**12  # £10bn an entry, so totals over millions of entries still fit a 64-bit column
+
+
+def unstorable(value: Any, path: str = "body") -> str | None:
+    """Why a request value could not be stored by every read model, or None."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return f"{path}: text may not contain NUL characters"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{path}: text must be valid Unicode (no unpaired surrogates)"
+    elif isinstance(value, int) and not isinstance(value, bool) and not -MAX_INTEGER <= value <= MAX_INTEGER:
+        return f"{path}: the number is out of range"
+    elif isinstance(value, dict):
+        return next((p for k, v in value.items() if (p := unstorable(v, f"{path}.{k}"))), None)
+    elif isinstance(value, list):
+        return next((p for i, v in enumerate(value) if (p := unstorable(v, f"{path}.{i}"))), None)
+    return None
 
 
 def example(fields: dict[str, Any]) -> ConfigDict:
@@ -45,6 +68,13 @@ class Body(BaseModel):
     """A request body: unknown fields are refused, so a misspelt field is named, not ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        if problem := unstorable(data):
+            raise ValueError(problem)
+        return data
 
 
 # ---- boards --------------------------------------------------------------------------------------
@@ -69,7 +99,7 @@ class RecordContribution(Body):
 
     agency: str = Field(min_length=1, max_length=100, examples=["police"])
     financial_year: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2014-15"])
-    amount_pence: int = Field(gt=0, examples=[2_500_000])
+    amount_pence: int = Field(gt=0, le=MAX_PENCE, examples=[2_500_000])
 
 
 # ---- reviews -------------------------------------------------------------------------------------
@@ -194,7 +224,7 @@ class CommissionReviewer(Body):
     name: str = Name
     role: ReviewerRole
     procurement_route: ProcurementRoute
-    contract_value_pence: int = Field(ge=0, examples=[1_200_000])
+    contract_value_pence: int = Field(ge=0, le=MAX_PENCE, examples=[1_200_000])
     independence_declared: bool
     commissioned_on: date
 
@@ -257,11 +287,13 @@ class RecordCost(Body):
 
     entry: CostEntryKind
     category: CostCategory
-    amount_pence: int = Field(gt=0, examples=[250_000])
+    amount_pence: int = Field(gt=0, le=MAX_PENCE, examples=[250_000])
     paying_agency: str = Name
     on: date
     description: str = Field(default="", max_length=10_000)
-    reverses: int | None = Field(default=None, gt=0, description="For a reversal: the position of the entry")
+    reverses: int | None = Field(
+        default=None, gt=0, le=MAX_INTEGER, description="For a reversal: the position of the entry"
+    )
 
 
 class RecordStaffTime(Body):
@@ -273,7 +305,7 @@ class RecordStaffTime(Body):
     activity: StaffActivity
     hours: Decimal = Field(gt=0, le=10_000, decimal_places=2, examples=["6.5"])
     on: date
-    rate_pence_per_hour: int | None = Field(default=None, ge=0)
+    rate_pence_per_hour: int | None = Field(default=None, ge=0, le=MAX_PENCE)
 
 
 class DraftReport(Body):
@@ -382,7 +414,7 @@ class Correction(Body):
         }
     )
 
-    corrects_position: int = Field(gt=0, description="The position of the event to correct")
+    corrects_position: int = Field(gt=0, le=MAX_INTEGER, description="The position of the event to correct")
     field: str = Field(min_length=1, max_length=100, examples=["decided_on"])
     value: JsonValue = Field(examples=["2008-05-23"])
     reason: str = Text
