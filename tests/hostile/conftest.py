@@ -23,7 +23,7 @@ from service.api.deps import ServiceObjects
 from service.audit.checkpoints import generate_key_file
 from service.settings import Settings
 from tests.conftest import postgres_schema_url
-from tests.e2e.bodies import body, notification
+from tests.e2e.bodies import BODIES, body, notification
 from tests.e2e.server import SECRET, token
 
 # Child details of the seeded review: any of them in a national-panel response is a leak.
@@ -88,6 +88,12 @@ def flat_routes(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str
             yield from flat_routes(included.routes, prefix + route.include_context.prefix)  # type: ignore[attr-defined]
         elif isinstance(route, Route):
             yield prefix + route.path, set(route.methods or ())
+
+
+def valid_body(path: str) -> dict[str, Any]:
+    """A valid body for a command path (bodies are keyed by the path's last literal part)."""
+    last = next(part for part in reversed(path.split("/")) if part and not part.startswith("{"))
+    return BODIES.get(last, {})
 
 
 def bearer(role: Role, board: str | None = "durham") -> dict[str, str]:

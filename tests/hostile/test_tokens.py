@@ -12,9 +12,8 @@ import jwt
 import pytest
 
 from domain.values import Role
-from tests.e2e.bodies import BODIES
 from tests.e2e.server import SECRET
-from tests.hostile.conftest import Target, bearer
+from tests.hostile.conftest import Target, bearer, valid_body
 
 PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 CHAIR = {"sub": "chair@durham", "role": "board_chair", "board": "durham"}
@@ -53,19 +52,13 @@ BAD_TOKENS = {
 }
 
 
-def payload_for(path: str) -> dict[str, Any]:
-    """A valid body for a command path (bodies are keyed by the path's last literal part)."""
-    last = next(part for part in reversed(path.split("/")) if part and not part.startswith("{"))
-    return BODIES.get(last, {})
-
-
 def calls(target: Target, *, documented: bool = True) -> list[tuple[str, str, dict[str, Any] | None]]:
     """Every non-public route as (method, filled path, body) with a valid body for commands."""
     found: list[tuple[str, str, dict[str, Any] | None]] = []
     for method in ("GET", "POST"):
         for path in target.paths(method, documented=documented):
             if path not in PUBLIC:
-                found.append((method, target.fill(path), payload_for(path) if method == "POST" else None))
+                found.append((method, target.fill(path), valid_body(path) if method == "POST" else None))
     return found
 
 
