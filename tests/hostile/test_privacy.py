@@ -1,0 +1,93 @@
+"""The National Panel never sees a child's details: every response to it, scanned field by field.
+
+Every GET route of the app (the API's and any page's), with its path filled with the seeded review's
+ids and its documented query parameters tried too, is read with a national-panel token; every key and
+every value of every answer is scanned for a child detail: a key naming the child, or any of the
+seeded child's distinctive values."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from domain.values import Role
+from service.dashboard.session import COOKIE
+from tests.e2e.server import token
+from tests.hostile.conftest import CHILD, CHILD_MARKERS, Target, bearer
+
+PANEL = bearer(Role.NATIONAL_PANEL, board=None)
+# The dashboard's pages take the same token from their session cookie.
+PANEL_PAGES = {**PANEL, "Cookie": f"{COOKIE}={token(Role.NATIONAL_PANEL, None)}"}
+# The API's own description names the child's fields; it holds no record.
+DOCUMENTATION = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+QUERIES = [{}, {"board": "durham"}, {"as_of": "2099-01-01T00:00:00+00:00"}, {"overdue": "true"}, {"format": "csv"}]
+
+
+def fields(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(dotted path, scalar) of every field of a JSON value, keys included as paths."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from fields(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from fields(item, f"{path}.{index}")
+    else:
+        yield path, value
+
+
+def child_details(text: str, content_type: str) -> list[str]:
+    """Where a response shows a child detail: keys naming the child, or the seeded child's values."""
+    found = [marker for marker in CHILD_MARKERS if marker in text]
+    if content_type.startswith(("application/json", "application/problem+json")):
+        for path, value in fields(json.loads(text)):
+            names = path.lower().split(".")
+            if any(name.startswith("child") or name in CHILD for name in names):
+                found.append(path)
+            if isinstance(value, str) and any(marker in value for marker in CHILD_MARKERS):
+                found.append(f"{path}={value}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def answers(target: Target) -> dict[tuple[str, str], Any]:
+    """Every GET route read as the National Panel, with each of the query variants."""
+    pages = set(target.paths("GET", documented=False)) - DOCUMENTATION
+    found = {}
+    for path in set(target.paths("GET")) | pages:
+        for query in QUERIES:
+            headers = PANEL_PAGES if path in pages else PANEL
+            response = target.client.get(target.fill(path), params=query, headers=headers, follow_redirects=False)
+            found[(path, json.dumps(query))] = response
+    return found
+
+
+def test_no_national_panel_response_on_any_route_holds_a_childs_details(
+    target: Target, answers: dict[tuple[str, str], Any]
+) -> None:
+    leaks = {
+        key: details
+        for key, response in answers.items()
+        if (details := child_details(response.text, response.headers.get("content-type", "")))
+    }
+    assert len(answers) > 50
+    assert leaks == {}
+
+
+def test_the_national_panel_does_read_the_seeded_review_so_the_scan_saw_real_rows(
+    target: Target, answers: dict[tuple[str, str], Any]
+) -> None:
+    rows = answers[("/reviews", "{}")].json()
+    review = answers[("/reviews/{review_id}", "{}")].json()
+    assert [row["case_ref"] for row in rows] == ["HOSTILE-1"]
+    assert review["case_ref"] == "HOSTILE-1"
+    assert answers[("/timeliness", "{}")].status_code == 200
+    pages = [response for (path, _), response in answers.items() if path.startswith("/dashboard")]
+    assert any(r.status_code == 200 and "HOSTILE-1" in r.text for r in pages)
+
+
+def test_the_same_routes_show_the_childs_details_to_the_board_so_the_scan_can_find_them(target: Target) -> None:
+    response = target.client.get(target.fill("/reviews/{review_id}"), headers=bearer(Role.BOARD_CHAIR))
+    assert child_details(response.text, response.headers["content-type"])
