@@ -35,6 +35,10 @@ class AuditLogProjection:
         if events:
             self.checkpoint_if_due(cursor, tree.append(cursor, events).size)
 
+    def on_idle(self, cursor: Cursor) -> None:
+        """A quiet log still gets its checkpoint once T seconds have passed since the last."""
+        self.checkpoint_if_due(cursor)
+
     def checkpoint_if_due(self, cursor: Cursor, size: int | None = None) -> None:
         """Sign a checkpoint if N events or T seconds have passed since the last one (and there is news)."""
         size = store.tree_size(cursor) if size is None else size

@@ -47,7 +47,8 @@ class Projection(Protocol):
     """A read model: its tables, and how a batch of events changes them.
 
     The engine calls `apply_batch` inside the transaction that also writes the projection's tracking
-    position, so each event is applied exactly once even if the process dies at any point."""
+    position, so each event is applied exactly once even if the process dies at any point. A projection
+    with timed work may also define `on_idle(cursor)`, which the engine calls while the log is quiet."""
 
     name: str  # the tracking name and table prefix, e.g. "case_status"
 

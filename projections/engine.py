@@ -35,6 +35,7 @@ IDLE_POLL_SECONDS = 1.0  # PostgreSQL wakes on NOTIFY; this only covers a lost n
 SQLITE_POLL_SECONDS = 0.2  # SQLite cannot notify: other processes' commands are seen by polling
 SETTLING_POLL_SECONDS = 0.02  # an in-flight writer holds the safe head: it commits within moments
 MAX_BACKOFF_SECONDS = 5.0
+IDLE_TURN_SECONDS = 5.0  # how often a quiet log gives projections with timed work (checkpoints) a turn
 
 
 @dataclass(frozen=True)
@@ -174,10 +175,14 @@ class ProjectionEngine:
         listener = threading.Thread(target=self._log.listen, args=(self._wakeup, stop), daemon=True)
         listener.start()
         backoff = 0.0
+        idle_turn = 0.0
         while not stop.is_set():
             try:
                 if applied := self._catch_up(self.projections, None, stop):
                     log.info("applied %d events; every read model is at position %d or later", applied, self.position())
+                elif time.monotonic() - idle_turn >= IDLE_TURN_SECONDS:
+                    self.idle_turn()
+                    idle_turn = time.monotonic()
                 backoff = 0.0
             except Exception:
                 backoff = min(MAX_BACKOFF_SECONDS, backoff * 2 or 0.1)
@@ -185,6 +190,14 @@ class ProjectionEngine:
             self._wakeup.wait(timeout=backoff or self._poll_seconds())
             self._wakeup.clear()
         listener.join()
+
+    def idle_turn(self) -> None:
+        """While the log is quiet, let projections do timed work (the audit log signs overdue checkpoints)."""
+        for projection in self.projections:
+            on_idle = getattr(projection, "on_idle", None)
+            if on_idle is not None and projection.name not in self._stopped_here:
+                with self.db.transaction() as cursor:
+                    on_idle(cursor)
 
     def _poll_seconds(self) -> float:
         if self._log.settling():
