@@ -36,6 +36,8 @@ SMALL = min(int(os.environ.get("BENCH_SMALL", "100000")), EVENTS)
 RUNNER_SAMPLE = int(os.environ.get("BENCH_RUNNER_SAMPLE", "10000"))
 BOARDS = int(os.environ.get("BENCH_BOARDS", "150"))
 SCAN_PAGE = 500
+# Issue 3's target is for the four read models; the audit log's upkeep per event is bench_audit's figure.
+AUDIT_LOG = "audit_log"
 
 
 def peak_rss_mb() -> float:
@@ -80,11 +82,16 @@ def timed(model: Projection, spent: dict[str, float]) -> Projection:
     return model
 
 
+def question_models(url: str) -> list[Projection]:
+    """The catalog's read models that answer the users' questions (all but the audit log)."""
+    return [model for model in read_models(settings(url)) if model.name != AUDIT_LOG]
+
+
 def measure_rebuild(url: str) -> dict[str, Any]:
-    """Our engine rebuilding every read model of the catalog from position 0."""
+    """Our engine rebuilding the four read models from position 0."""
     app, db = open_app(url), Database(url)
     spent: dict[str, float] = {}
-    engine = ProjectionEngine(app, db, [timed(model, spent) for model in read_models(settings(url))])
+    engine = ProjectionEngine(app, db, [timed(model, spent) for model in question_models(url)])
     started = time.perf_counter()
     events = engine.rebuild()
     seconds = time.perf_counter() - started
@@ -115,7 +122,7 @@ def measure_library_runner(url: str) -> dict[str, float]:
     from domain.review import CaseReview
 
     app, db = open_app(url), Database(url)
-    models = read_models(settings(url))
+    models = question_models(url)
     with db.transaction() as cursor:
         for model in models:
             model.drop_tables(cursor)
@@ -210,7 +217,7 @@ def run() -> dict[str, Any]:
         "peak_rss_mb_small": round(small_rebuild["peak_rss_mb"], 1),
         "rebuild_vs_library_runner": round(rebuild["rate"] / runner["rate"], 1),
         "rebuild_vs_raw_scan": round(rebuild["rate"] / raw["rate"], 2),
-        "read_models": [model.name for model in read_models(settings(url))],
+        "read_models": [model.name for model in question_models(url)],
         "load_average_1min_at_end": round(os.getloadavg()[0], 1),  # a shared machine: context for the figures
         "rebuild_apply_batch_seconds": rebuild["apply_batch_seconds"],
         "rebuild_engine_seconds": rebuild["engine_seconds"],
