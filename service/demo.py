@@ -317,7 +317,10 @@ def load_public_timelines(app: CaseReviews) -> None:
 
 def load_synthetic_csprs(app: CaseReviews, today: date) -> None:
     """Durham's CSPRs, dated from today: one in each stage, some overdue, one blocked by a hold."""
-    days = lambda n: today - timedelta(days=n)  # noqa: E731
+
+    def days(n: int) -> date:
+        return today - timedelta(days=n)
+
     ref = "DSCP-{}".format
     DemoReview(app, "durham", ref("A"), Regime.CSPR_2023).notify(
         "Child A", 14, Sex.FEMALE, IncidentNature.SERIOUS_HARM, days(5), days(3), "Serious harm; neglect"

@@ -52,9 +52,9 @@ def run_command(
         print_ = idempotency.fingerprint(request.method, request.url.path, ctx.actor.user, body.model_dump(mode="json"))
         reservation, replay = idempotency.reserve_or_replay(services.db, ctx.actor.user, key, print_)
         if replay is not None:
-            response.status_code, answer = replay
+            response.status_code, first = replay
             response.headers["Idempotent-Replayed"] = "true"
-            return CommandResponse.model_validate(answer)
+            return CommandResponse.model_validate(first)
     try:
         result = execute()
     except BaseException:
