@@ -82,11 +82,7 @@ class CaseReviews(Application[UUID]):
         self, ctx: Context, command: str, review_id: UUID, *, expected_version: int | None = None, **fields: Any
     ) -> CommandResult:
         """Run one of CaseReview's commands by name (see domain.permissions for the names)."""
-        require_permitted(ctx.actor, command)
-        review = self.review(ctx, review_id)
-        self._require_version(review, expected_version)
-        created = getattr(review, command)(ctx, **fields)
-        return self._save(review, {CREATED_IDS[command]: created} if command in CREATED_IDS else {})
+        return self._run(ctx, command, self._permitted_review(ctx, command, review_id), expected_version, fields)
 
     def record_cost(
         self,
@@ -98,18 +94,12 @@ class CaseReviews(Application[UUID]):
         **fields: Any,
     ) -> CommandResult:
         """A ledger entry; a reversal names the position of its entry, which must be this review's."""
+        review = self._permitted_review(ctx, "record_cost", review_id)
         reverses_version = None
         if reverses is not None and fields.get("entry") is CostEntryKind.REVERSAL:
             reverses_version = self._version_at(review_id, reverses, "reverses")
-        return self.act_on_review(
-            ctx,
-            "record_cost",
-            review_id,
-            expected_version=expected_version,
-            reverses_position=reverses,
-            reverses_version=reverses_version,
-            **fields,
-        )
+        fields.update(reverses_position=reverses, reverses_version=reverses_version)
+        return self._run(ctx, "record_cost", review, expected_version, fields)
 
     def correct(
         self,
@@ -121,16 +111,10 @@ class CaseReviews(Application[UUID]):
         **fields: Any,
     ) -> CommandResult:
         """Correct an earlier event of this review, named by its position in the log."""
+        review = self._permitted_review(ctx, "correct", review_id)
         version = self._version_at(review_id, corrects_position, "corrects_position")
-        return self.act_on_review(
-            ctx,
-            "correct",
-            review_id,
-            expected_version=expected_version,
-            corrects_position=corrects_position,
-            corrects_version=version,
-            **fields,
-        )
+        fields.update(corrects_position=corrects_position, corrects_version=version)
+        return self._run(ctx, "correct", review, expected_version, fields)
 
     def review(self, ctx: Context, review_id: UUID) -> CaseReview:
         """A review the actor may see; another board's review is NotFound, never Forbidden."""
@@ -178,6 +162,18 @@ class CaseReviews(Application[UUID]):
         return action
 
     # ---- the unit of work ---------------------------------------------------------------------
+
+    def _permitted_review(self, ctx: Context, command: str, review_id: UUID) -> CaseReview:
+        """The role may send the command and the board may see the review: checked before reading the log."""
+        require_permitted(ctx.actor, command)
+        return self.review(ctx, review_id)
+
+    def _run(
+        self, ctx: Context, command: str, review: CaseReview, expected_version: int | None, fields: dict[str, Any]
+    ) -> CommandResult:
+        self._require_version(review, expected_version)
+        created = getattr(review, command)(ctx, **fields)
+        return self._save(review, {CREATED_IDS[command]: created} if command in CREATED_IDS else {})
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
         try:

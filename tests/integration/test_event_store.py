@@ -158,3 +158,16 @@ def test_two_threads_saving_the_same_version_on_postgres_one_wins(postgres_url: 
     assert sorted(outcomes) == ["conflict", "saved"]
     assert app.review(ctx(), review_id).version == 2
     app.close()
+
+
+def test_a_correction_naming_any_position_on_another_boards_review_is_not_found_before_the_log_is_read(
+    app: CaseReviews,
+) -> None:
+    app.register_board(admin(), board_id=BOARD, name="B", local_authority="B")
+    review = app.open_review(ctx(), board_id=BOARD, **notification())
+    outsider = ctx(board="coventry")
+    for position in (review.position, 10_000):  # a real position and one past the head answer alike
+        with pytest.raises(NotFound):
+            app.correct(
+                outsider, review.id, corrects_position=position, field="notified_on", value="2008-05-19", reason="probe"
+            )
