@@ -50,10 +50,18 @@ def agency_scope(actor: Actor, requested: str | None) -> str | None:
 
 
 def for_reader(actor: Actor, row: dict[str, Any]) -> dict[str, Any]:
-    """The row as this reader may see it: the national panel never sees a child's details."""
-    if actor.role is Role.NATIONAL_PANEL:
-        return {key: value for key, value in row.items() if not key.startswith("child_")}
-    return row
+    """The row as this reader may see it: the national panel never sees a child's details.
+
+    A hold's reference is free text a board writes about the case (an inquest names the child), so the
+    panel sees each hold's kind and dates but not its reference."""
+    if actor.role is not Role.NATIONAL_PANEL:
+        return row
+    shown = {key: value for key, value in row.items() if not key.startswith("child_")}
+    if "active_legal_holds" in shown:
+        shown["active_legal_holds"] = [
+            {key: value for key, value in hold.items() if key != "reference"} for hold in shown["active_legal_holds"]
+        ]
+    return shown
 
 
 def visible_review(cursor: Cursor, actor: Actor, review_id: UUID, today: date) -> dict[str, Any]:

@@ -46,7 +46,8 @@ def review_href(review_id: str) -> str:
 
 def describe_hold(hold: dict[str, Any]) -> str:
     """An active legal hold in words, e.g. Coroner inquest (Inquest into ...), blocks publication, overridden."""
-    words = f"{humanise(hold['kind'])} ({hold['reference']}) since {long_date(hold['placed_on'])}"
+    reference = f" ({hold['reference']})" if "reference" in hold else ""  # withheld from the national panel
+    words = f"{humanise(hold['kind'])}{reference} since {long_date(hold['placed_on'])}"
     if hold.get("blocks_publication"):
         words += ", blocks publication"
     if hold.get("overridden"):
