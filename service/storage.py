@@ -187,17 +187,18 @@ class Database:
             self.url.path.parent.mkdir(parents=True, exist_ok=True)
 
     @contextmanager
-    def transaction(self, *, binary: bool = False) -> Iterator[Cursor]:
+    def transaction(self, *, binary: bool = False, read_only: bool = False) -> Iterator[Cursor]:
         """One transaction: committed when the block ends, rolled back if it raises.
 
         `binary` asks PostgreSQL for rows in its binary format (bytea and uuid arrive unparsed: the
-        projection engine's log reads); SQLite ignores it."""
+        projection engine's log reads); SQLite ignores it. `read_only` lets SQLite readers share the
+        file (a deferred BEGIN; WAL readers never wait for the writer) instead of taking its write lock."""
         if self._pool is not None:
             with self._pool.connection() as conn, conn.transaction(), conn.cursor(binary=binary) as cursor:
                 yield cast(Cursor, cursor)
             return
         conn = self._sqlite_connection()
-        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
         try:
             yield SqliteCursor(conn.cursor())
         except BaseException:

@@ -36,7 +36,7 @@ def projection_read(services: ServiceObjects, response: Response, min_position: 
         )
     # Taken before the read: the rows are at least this fresh.
     response.headers["X-Projection-Position"] = str(engine.position())
-    with services.db.transaction() as cursor:
+    with services.db.transaction(read_only=True) as cursor:
         yield cursor
 
 

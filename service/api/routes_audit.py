@@ -42,7 +42,7 @@ def get_verify(actor: CurrentActor, services: Services) -> dict[str, Any]:
 @router.get("/audit/checkpoints/latest", summary="The latest signed checkpoint", responses=PROBLEMS)
 def get_latest_checkpoint(_: CurrentActor, services: Services) -> dict[str, Any]:
     """The signed checkpoint of the largest size."""
-    with services.db.transaction() as cursor:
+    with services.db.transaction(read_only=True) as cursor:
         latest = store.latest_checkpoint(cursor)
     if latest is None:
         raise ApiProblem(404, "not_found", "no checkpoint has been signed yet")
@@ -54,7 +54,7 @@ def get_checkpoint(
     size: Annotated[int, PathParameter(ge=0, le=MAX_INTEGER)], _: CurrentActor, services: Services
 ) -> dict[str, Any]:
     """The signed checkpoint of the first `size` events."""
-    with services.db.transaction() as cursor:
+    with services.db.transaction(read_only=True) as cursor:
         return _checkpoint(cursor, size).to_json()
 
 
@@ -75,7 +75,7 @@ def get_inclusion_proof(
     ] = None,
 ) -> dict[str, Any]:
     """RFC 9162 inclusion proof (2.1.3) of the event at `position` in the checkpoint of `size`."""
-    with services.db.transaction() as cursor:
+    with services.db.transaction(read_only=True) as cursor:
         if size is None:
             latest = store.latest_checkpoint(cursor)
             size = latest.size if latest else 0
@@ -95,7 +95,7 @@ def get_consistency_proof(
     second: Annotated[int, Query(alias="to", ge=0, le=MAX_INTEGER, description="The later checkpoint's size")],
 ) -> dict[str, Any]:
     """RFC 9162 consistency proof (2.1.4) that the checkpoint of `from` is a prefix of the one of `to`."""
-    with services.db.transaction() as cursor:
+    with services.db.transaction(read_only=True) as cursor:
         old, new = _checkpoint(cursor, first), _checkpoint(cursor, second)
         try:
             proof = tree.consistency_proof(cursor, first, second)

@@ -30,7 +30,7 @@ def review_audit_status(services: ServiceObjects, review_id: UUID, version: int)
     """Recompute each of the review's leaves and check its inclusion proof against the latest checkpoint.
 
     Cheap: the review's own records and log2(size) tree nodes each, not the whole log (that is /audit/verify)."""
-    with services.db.transaction() as cursor:
+    with services.db.transaction(read_only=True) as cursor:
         checkpoint = store.latest_checkpoint(cursor)
         if checkpoint is None:
             return AuditStatus(False, "No checkpoint has been signed yet, so nothing can be verified.")

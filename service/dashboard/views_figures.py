@@ -100,7 +100,7 @@ def timeliness_page(viewer: Viewer, filters: TimelinessFilters) -> dict[str, Any
     actor = viewer.actor
     require_read(actor, "timeliness")
     board, parsed = board_scope(actor, filters.board or None), filters.parsed()
-    with viewer.services.db.transaction() as cursor:
+    with viewer.services.db.transaction(read_only=True) as cursor:
         found = timeliness.aggregate_timeliness(cursor, today=viewer.today, board_id=board, **parsed)
         rows = case_status.list_reviews(cursor, today=viewer.today, board_id=board, regime=parsed["regime"])
     national = found["national"]
@@ -176,7 +176,7 @@ def costs_page(viewer: Viewer, board: str, financial_year: str) -> dict[str, Any
     }
     if board_id is None:
         return {**model, "ledger": None, "tables": {}}
-    with viewer.services.db.transaction() as cursor:
+    with viewer.services.db.transaction(read_only=True) as cursor:
         ledger = cost_ledger.board_ledger(cursor, board_id, year)
     link = permitted(actor, "reviews")
     contributions = [
@@ -274,7 +274,7 @@ def actions_page(viewer: Viewer, filters: ActionFilters) -> dict[str, Any]:
     if filters.status and filters.status not in STATUSES:
         raise InvalidValue("choose a status from the list")
     board, agency = board_scope(actor, filters.board or None), agency_scope(actor, filters.agency or None)
-    with viewer.services.db.transaction() as cursor:
+    with viewer.services.db.transaction(read_only=True) as cursor:
         actions = learning_actions.list_actions(
             cursor, today=viewer.today, board_id=board, agency=agency, status=filters.status or None
         )

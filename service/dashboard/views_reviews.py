@@ -106,7 +106,7 @@ def reviews_board(viewer: Viewer, filters: ReviewFilters) -> dict[str, Any]:
     actor = viewer.actor
     require_read(actor, "reviews")
     board = board_scope(actor, filters.board or None)
-    with viewer.services.db.transaction() as cursor:
+    with viewer.services.db.transaction(read_only=True) as cursor:
         rows = case_status.list_reviews(cursor, today=viewer.today, board_id=board, **filters.parsed())
     shown = [_board_row(for_reader(actor, row)) for row in rows]
     table = Table(
@@ -229,7 +229,7 @@ def review_page(viewer: Viewer, review_id: UUID) -> dict[str, Any]:
     """One review: key facts, decision timeline, timeliness, costs, learning actions and audit status."""
     actor = viewer.actor
     require_read(actor, "reviews")
-    with viewer.services.db.transaction() as cursor:
+    with viewer.services.db.transaction(read_only=True) as cursor:
         row = for_reader(actor, visible_review(cursor, actor, review_id, viewer.today))
         tables = _review_tables(cursor, viewer, review_id)
         ledger = cost_ledger.review_ledger(cursor, review_id) if permitted(actor, "review_ledger") else None
