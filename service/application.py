@@ -217,8 +217,8 @@ class CaseReviews(Application[UUID]):
         return int(found[0].originator_version)
 
 
-def open_application(url: str) -> CaseReviews:
+def open_application(url: str, *, fast_inserts: bool = False) -> CaseReviews:
     """The application on the store a database URL names (tables are created if missing)."""
     from service.storage import DatabaseUrl
 
-    return CaseReviews(env=DatabaseUrl(url).event_store_env())
+    return CaseReviews(env=DatabaseUrl(url).event_store_env(fast_inserts=fast_inserts))

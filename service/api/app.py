@@ -75,7 +75,7 @@ def open_services(settings: Settings) -> ServiceObjects:
     from service.storage import Database
 
     with schema_lock(settings):
-        app = open_application(settings.url)
+        app = open_application(settings.url, fast_inserts=settings.fast_inserts)
         db = Database(settings.url)
         with db.transaction() as cursor:
             idempotency.create_table(cursor)
