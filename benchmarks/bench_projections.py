@@ -234,7 +234,7 @@ def print_table(result: dict[str, Any]) -> None:
         ),
         ("library ProjectionRunner, events/s", "", f"{result['library_runner_events_per_s']:,}"),
         (
-            "our rebuild of every read model, events/s",
+            "our rebuild of the four read models, events/s",
             f"{result['rebuild_events_per_s_small']:,}",
             f"{result['rebuild_events_per_s']:,}",
         ),
