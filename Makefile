@@ -6,7 +6,7 @@ PYTHON ?= python3
 # The dashboard's browser tests drive Debian's Chromium (a test tool's own browser download cannot work here).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test screenshots lint format bench clean
+.PHONY: run test screenshots lint format bench soak clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ screenshots: $(STAMP) $(CHROMIUM)
 bench: $(STAMP)
 	@$(BIN)/python -m benchmarks.bench_projections
 	@$(BIN)/python -m benchmarks.bench_audit
+	@$(BIN)/python -m benchmarks.bench_commands
+	@$(BIN)/python -m benchmarks.bench_reads
+
+# The long fault runs (PostgreSQL): the projection worker SIGKILLed 50 times while commands flow, and the
+# stateful property tests with many more examples. SCR_FAULT_SEED replays a run's kill moments.
+soak: $(STAMP)
+	@SCR_FAULT_KILLS=50 SCR_PROPERTY_EXAMPLES=1000 $(BIN)/pytest tests/faults/test_worker_kills.py tests/property
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .

@@ -7,6 +7,7 @@ saved through the real mapper (Pydantic, orjson) into the library's in-memory re
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -21,6 +22,8 @@ from domain.values import Actor, Role
 from service.application import CaseReviews
 
 TODAY = date(2016, 10, 1)
+# `make soak` raises the examples (random command sequences) per machine from the make-test default.
+EXAMPLES = int(os.environ.get("SCR_PROPERTY_EXAMPLES", "0"))
 BASE = date(2016, 1, 1)
 BOARD = "hypothesis-board"
 

@@ -17,7 +17,7 @@ from hypothesis.stateful import initialize, invariant, rule
 
 from domain.learning_action import ActionStatus, LearningAction
 from domain.values import AssuranceOutcome, Rag
-from tests.property.machines import BOARD, TODAY, AggregateMachine, Later, context, steps, texts
+from tests.property.machines import BOARD, EXAMPLES, TODAY, AggregateMachine, Later, context, steps, texts
 
 SHA = "d" * 64
 # Each command and the statuses it may start from, with the status it leads to.
@@ -100,6 +100,6 @@ class LearningActionMachine(AggregateMachine):
 
 
 LearningActionMachine.TestCase.settings = settings(
-    max_examples=60, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=EXAMPLES or 60, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 test_random_learning_action_commands_keep_its_status_rules_and_replay_to_the_same_state = LearningActionMachine.TestCase

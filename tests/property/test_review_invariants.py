@@ -44,7 +44,7 @@ from domain.values import (
     StaffActivity,
     Stage,
 )
-from tests.property.machines import BOARD, TODAY, AggregateMachine, Later, context, days, steps, texts
+from tests.property.machines import BOARD, EXAMPLES, TODAY, AggregateMachine, Later, context, days, steps, texts
 
 SHA = "c" * 64
 recipients = st.lists(st.sampled_from(Recipient), max_size=3).map(tuple)
@@ -426,6 +426,6 @@ class ReviewMachine(AggregateMachine):
 
 
 ReviewMachine.TestCase.settings = settings(
-    max_examples=100, stateful_step_count=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=EXAMPLES or 100, stateful_step_count=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 test_random_review_commands_keep_every_invariant_and_replay_to_the_same_state = ReviewMachine.TestCase

@@ -1,0 +1,137 @@
+"""`make bench`: dashboard-style reads at BENCH_READ_REVIEWS reviews (default 10,000), against a trivial endpoint.
+
+On a fresh PostgreSQL schema: the benchmark dataset (reviews through every stage, about 100 events
+each, benchmarks/dataset.py), the read models caught up, then `scr serve` (BENCH_API_WORKERS processes)
+read by BENCH_READ_CLIENTS clients (default 4) from a load generator in its own process, BENCH_SECONDS
+per endpoint: `/healthz` (the trivial endpoint, the floor of HTTP on this machine) and the reads a board's
+or the Panel's dashboard makes. Writes benchmarks/results/reads.json (endpoint, p50_ms, p99_ms,
+trivial_p99_ms, ratio) and prints a table. Target: each p99 at most 3 times the trivial p99."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from typing import Any
+
+import psycopg
+
+from benchmarks.dataset import board_ids, generate
+from benchmarks.served import ROOT, SECRET, bearer, fresh_schema, load, served
+from domain.values import Role
+from projections.catalog import read_models
+from projections.engine import ProjectionEngine
+from service.application import open_application
+from service.settings import Settings
+from service.storage import Database, DatabaseUrl
+
+RESULTS = ROOT / "benchmarks" / "results" / "reads.json"
+REVIEWS = int(os.environ.get("BENCH_READ_REVIEWS", "10000"))
+CLIENTS = int(os.environ.get("BENCH_READ_CLIENTS", "4"))
+BOARDS = 150
+EVENTS_PER_REVIEW = 100  # about what the dataset records per review
+
+
+def build(url: str) -> dict[str, Any]:
+    """The dataset and every read model caught up; returns its size and how long each part took."""
+    app, db = open_application(url), Database(url)
+    started = time.perf_counter()
+    written = generate(app, REVIEWS * EVENTS_PER_REVIEW, boards=BOARDS)
+    generated = time.perf_counter()
+    engine = ProjectionEngine(app, db, read_models(Settings(database_url=url, jwt_secret=SECRET)))
+    engine.setup()
+    engine.catch_up()
+    caught_up = time.perf_counter()
+    db.close()
+    app.close()
+    return {
+        "reviews": written.reviews,
+        "events": written.events,
+        "generate_s": round(generated - started, 1),
+        "catch_up_s": round(caught_up - generated, 1),
+    }
+
+
+def busiest_board(url: str) -> tuple[str, str, str]:
+    """The board with most reviews, one of its reviews, and its busiest financial year."""
+    schema = DatabaseUrl(url).schema
+    with psycopg.connect(DatabaseUrl(url).conninfo()) as conn:
+        events = psycopg.sql.Identifier(schema, "casereviews_events")
+        rows = conn.execute(
+            psycopg.sql.SQL(
+                "SELECT convert_from(state, 'UTF8')::jsonb ->> 'board_id', originator_id FROM {} WHERE topic LIKE %s"
+            ).format(events),
+            ("%CaseReview.Notified",),
+        ).fetchall()
+    counts = Counter(board for board, _ in rows)
+    board = counts.most_common(1)[0][0] if counts else board_ids(1)[0]
+    review = next(str(review) for row_board, review in rows if row_board == board)
+    return board, review, "2020-21"
+
+
+def endpoints(board: str, review: str, year: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """Dashboard reads by name: the path and the role reading it."""
+    manager, panel = bearer(Role.BOARD_MANAGER, board), bearer(Role.NATIONAL_PANEL)
+    return {
+        "trivial: GET /healthz": ("/healthz", panel),
+        "case list, one board": (f"/reviews?board={board}", manager),
+        "overdue case list, one board": (f"/reviews?board={board}&overdue=true", manager),
+        "one review's case status": (f"/reviews/{review}", manager),
+        "timeliness aggregates, national": ("/timeliness", panel),
+        "timeliness aggregates, one board": (f"/timeliness?board={board}", panel),
+        "review ledger": (f"/ledger/reviews/{review}", manager),
+        "board ledger, one financial year": (f"/ledger/boards/{board}?financial_year={year}", manager),
+        "overdue learning actions, one board": (f"/learning-actions?board={board}&status=overdue", manager),
+        "case list, national (every review)": ("/reviews", panel),
+    }
+
+
+def run() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    with fresh_schema() as url:
+        size = build(url)
+        print(json.dumps(size), flush=True)
+        reads = endpoints(*busiest_board(url))
+        measured = {}
+        with served(url) as port:
+            for name, (path, headers) in reads.items():
+                get = ["GET", path, {k: v for k, v in headers.items() if k != "Content-Type"}, None]
+                measured[name] = load(port, CLIENTS, [[get]] * CLIENTS)
+                print(json.dumps({name: measured[name]}), flush=True)
+    trivial = measured.pop("trivial: GET /healthz")
+    rows = [
+        {
+            "endpoint": name,
+            "path": reads[name][0],
+            "p50_ms": round(result["p50_ms"], 2),
+            "p99_ms": round(result["p99_ms"], 2),
+            "trivial_p99_ms": round(trivial["p99_ms"], 2),
+            "ratio": round(result["p99_ms"] / trivial["p99_ms"], 1),
+            "requests_per_s": round(result["per_s"], 1),
+            "statuses": result["statuses"],
+        }
+        for name, result in measured.items()
+    ]
+    return {**size, "clients": CLIENTS, "trivial": trivial}, rows
+
+
+def print_table(size: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    print(f"\n{size['reviews']:,} reviews, {size['events']:,} events, {CLIENTS} clients")
+    print(f"{'endpoint':<40} {'p50 ms':>8} {'p99 ms':>8} {'trivial p99':>12} {'ratio':>6} {'req/s':>7}")
+    for row in rows:
+        print(
+            f"{row['endpoint']:<40} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['trivial_p99_ms']:>12.1f} "
+            f"{row['ratio']:>6.1f} {row['requests_per_s']:>7.0f}"
+        )
+
+
+def main() -> None:
+    size, rows = run()
+    print_table(size, rows)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(rows, indent=2) + "\n")
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
