@@ -20,7 +20,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from benchmarks.served import ROOT, SECONDS, bearer, fresh_schema, load, served
+from benchmarks.served import ROOT, SECONDS, Service, bearer, fresh_schema, load, served
 from domain.base import Context
 from domain.review import CaseReview
 from domain.review_values import Child, Incident
@@ -120,9 +120,9 @@ def measure_service(fast: bool, baseline: dict[int, float]) -> list[dict[str, An
     rows = []
     with fresh_schema() as url:
         reviews = open_reviews(url)
-        with served(url, SCR_FAST_INSERTS="true" if fast else "false") as port:
+        with served(url, SCR_FAST_INSERTS="true" if fast else "false") as service:
             for clients in CLIENTS:
-                result = load(port, clients, command_plan(reviews, clients))
+                result = load(service, clients, command_plan(reviews, clients))
                 ok = result["statuses"].get("200", 0)
                 rows.append(
                     {
@@ -134,15 +134,19 @@ def measure_service(fast: bool, baseline: dict[int, float]) -> list[dict[str, An
                         "p99_ms": round(result["p99_ms"], 2),
                         "fast_inserts": fast,
                         "statuses": result["statuses"],
+                        "cpu_ms_per_command": {
+                            name: round(1000 * seconds / max(ok, 1), 2)
+                            for name, seconds in result["cpu_seconds"].items()
+                        },
                     }
                 )
                 print(json.dumps(rows[-1]), flush=True)
             if fast:
-                rows[-1]["gap_check"] = gap_check(url, port, reviews)
+                rows[-1]["gap_check"] = gap_check(url, service, reviews)
     return rows
 
 
-def gap_check(url: str, port: int, reviews: list[str]) -> dict[str, Any]:
+def gap_check(url: str, service: Service, reviews: list[str]) -> dict[str, Any]:
     """8 clients on the fast path while an engine follows the log: every position applied exactly once."""
     app, db = open_application(url), Database(url)
     counting = CountingProjection("gap_check")
@@ -151,7 +155,7 @@ def gap_check(url: str, port: int, reviews: list[str]) -> dict[str, Any]:
     engine.catch_up()
     engine.start_in_background()
     try:
-        result = load(port, 8, command_plan(reviews, 8))
+        result = load(service, 8, command_plan(reviews, 8))
         positions = every_position(app)
         caught_up = engine.wait_for(positions[-1], timeout=120)
     finally:

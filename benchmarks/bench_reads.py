@@ -93,10 +93,10 @@ def run() -> tuple[dict[str, Any], list[dict[str, Any]]]:
         print(json.dumps(size), flush=True)
         reads = endpoints(*busiest_board(url))
         measured = {}
-        with served(url) as port:
+        with served(url) as service:
             for name, (path, headers) in reads.items():
                 get = ["GET", path, {k: v for k, v in headers.items() if k != "Content-Type"}, None]
-                measured[name] = load(port, CLIENTS, [[get]] * CLIENTS)
+                measured[name] = load(service, CLIENTS, [[get]] * CLIENTS)
                 print(json.dumps({name: measured[name]}), flush=True)
     trivial = measured.pop("trivial: GET /healthz")
     rows = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import resource
 import statistics
 import sys
 import threading
@@ -68,6 +69,7 @@ def run(plan: dict[str, Any]) -> dict[str, Any]:
         "p50_ms": 1000 * percentile(latencies, 0.50),
         "p99_ms": 1000 * percentile(latencies, 0.99),
         "mean_ms": 1000 * statistics.fmean(latencies) if latencies else 0.0,
+        "cpu_seconds_self": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2),
     }
 
 

@@ -51,9 +51,48 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_table() -> dict[int, tuple[int, str, float]]:
+    """Every process: pid -> (parent pid, command name, CPU seconds used so far), from /proc."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2 :].split()
+            table[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / TICKS)
+    return table
+
+
+def cpu_seconds(root: int) -> dict[str, float]:
+    """CPU seconds used so far by the service (`root` and its descendants) and by every PostgreSQL process."""
+    table, service, postgres = process_table(), 0.0, 0.0
+    for pid, (_, name, seconds) in table.items():
+        ancestor = pid
+        while ancestor not in (0, 1, root) and ancestor in table:
+            ancestor = table[ancestor][0]
+        if ancestor == root:
+            service += seconds
+        elif name.startswith("postgres"):
+            postgres += seconds
+    return {"service": service, "postgres": postgres}
+
+
+class Service:
+    """A running `scr serve`: its port and its process id (for CPU accounting)."""
+
+    def __init__(self, port: int, pid: int) -> None:
+        self.port, self.pid = port, pid
+
+
 @contextmanager
-def served(url: str, **environment: str) -> Iterator[int]:
-    """`scr serve --workers BENCH_API_WORKERS` on the URL (projections not in process); yields the port."""
+def served(url: str, **environment: str) -> Iterator[Service]:
+    """`scr serve --workers BENCH_API_WORKERS` on the URL (projections not in process)."""
     port, directory = free_port(), Path(tempfile.mkdtemp(prefix="scr-bench-"))
     env = {
         **os.environ,
@@ -77,15 +116,17 @@ def served(url: str, **environment: str) -> Iterator[int]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError(f"the service did not start; see {directory / 'serve.log'}") from None
                 time.sleep(0.2)
-        yield port
+        yield Service(port, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def load(port: int, clients: int, requests: list[list[list[Any]]], seconds: float = SECONDS) -> dict[str, Any]:
-    """Run the load generator in its own process: `requests[n]` is client n's round-robin list."""
-    plan = {"host": "127.0.0.1", "port": port, "clients": clients, "seconds": seconds, "requests": requests}
+def load(service: Service, clients: int, requests: list[list[list[Any]]], seconds: float = SECONDS) -> dict[str, Any]:
+    """Run the load generator in its own process (`requests[n]` is client n's round-robin list), with the
+    CPU seconds the service, PostgreSQL (every backend on the machine) and the generator used meanwhile."""
+    plan = {"host": "127.0.0.1", "port": service.port, "clients": clients, "seconds": seconds, "requests": requests}
+    before = cpu_seconds(service.pid)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as plan_file:
         json.dump(plan, plan_file)
     output = subprocess.run(  # noqa: S603 - our own module
@@ -96,5 +137,8 @@ def load(port: int, clients: int, requests: list[list[list[Any]]], seconds: floa
         check=True,
     ).stdout
     os.unlink(plan_file.name)
+    after = cpu_seconds(service.pid)
     result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    result["cpu_seconds"] = {name: round(after[name] - before[name], 2) for name in after}
+    result["cpu_seconds"]["load_generator"] = result.pop("cpu_seconds_self")
     return result
