@@ -246,6 +246,10 @@ class ProjectionEngine:
         rows = self._tracked()
         return min((row.position for row in rows), default=self._log.head())
 
+    def position_of(self, name: str) -> int:
+        """The position one projection has applied up to (a stopped projection stays where it stopped)."""
+        return self._positions()[name]
+
     def head(self) -> int:
         """The highest position recorded in the log."""
         return self._log.head()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from domain.base import Context
 from domain.calendar import london_today
 from domain.values import Actor
+from service.api.answer_cache import AnswerCache
 from service.api.problems import ApiProblem
 from service.settings import Settings
 from service.tokens import InvalidToken, verify_token
@@ -31,6 +32,7 @@ class ServiceObjects:
     db: Database
     engine: ProjectionEngine
     settings: Settings
+    answers: AnswerCache = field(default_factory=AnswerCache)
 
 
 def _services(request: Request) -> ServiceObjects:

@@ -17,7 +17,7 @@ from projections import case_status, cost_ledger, learning_actions, timeliness
 from service.api.access import agency_scope, board_scope, for_reader, require_read
 from service.api.deps import CommandContext, CurrentActor, Services
 from service.api.problems import problem_responses
-from service.api.reading import MinPosition, etag, projection_read
+from service.api.reading import MinPosition, cached_read, etag, projection_read
 from service.api.schemas import ActionRow, ReviewRow, Row, RuleTimeliness
 from service.storage import Cursor
 from service.time_travel import review_as_of
@@ -127,20 +127,22 @@ def get_timeliness(
     min_position: MinPosition = None,
     board: str | None = None,
     regime: Regime | None = None,
-    from_on: Annotated[date | None, Query(alias="from", description="Reviews notified on or after")] = None,
-    to_on: Annotated[date | None, Query(alias="to", description="Reviews notified on or before")] = None,
+    from_on: Annotated[date | None, Query(alias="from", description="Reviews initiated on or after")] = None,
+    to_on: Annotated[date | None, Query(alias="to", description="Reviews initiated on or before")] = None,
 ) -> Row:
     """Counts, per rule within deadline and late, median and 90th percentile durations, legal-hold days."""
     require_read(actor, "timeliness")
-    with projection_read(services, response, min_position) as cursor:
-        found = timeliness.aggregate_timeliness(
-            cursor,
-            today=london_today(),
-            board_id=board_scope(actor, board),
-            regime=regime,
-            from_on=from_on,
-            to_on=to_on,
-        )
+    board_id = board_scope(actor, board)
+    found = cached_read(
+        services,
+        response,
+        min_position,
+        timeliness.TimelinessProjection.name,
+        (board_id, regime, from_on, to_on),
+        lambda cursor: timeliness.aggregate_timeliness(
+            cursor, today=london_today(), board_id=board_id, regime=regime, from_on=from_on, to_on=to_on
+        ),
+    )
     return Row.model_validate(found)
 
 
@@ -180,8 +182,15 @@ def get_board_ledger(
     """Contributions by agency, spend by review and category, and the balance."""
     require_read(actor, "board_ledger")
     board_scope(actor, board_id)
-    with projection_read(services, response, min_position) as cursor:
-        return Row.model_validate(cost_ledger.board_ledger(cursor, board_id, financial_year))
+    found = cached_read(
+        services,
+        response,
+        min_position,
+        cost_ledger.CostLedgerProjection.name,
+        ("board", board_id, financial_year),
+        lambda cursor: cost_ledger.board_ledger(cursor, board_id, financial_year),
+    )
+    return Row.model_validate(found)
 
 
 @router.get(
