@@ -23,9 +23,11 @@ def postgres_schema_url() -> Iterator[str]:
         pytest.fail(f"PostgreSQL is required for these tests and is not reachable at {POSTGRES_URL}: {error}")
     with admin:
         admin.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            yield f"{POSTGRES_URL}?schema={schema}"
-        finally:
+    try:
+        yield f"{POSTGRES_URL}?schema={schema}"
+    finally:
+        # A connection of its own: one held across the test would not survive the PostgreSQL restart test.
+        with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as admin:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
