@@ -78,7 +78,7 @@ class Client:
                 time.sleep(0.3)
                 continue
             # 409: the first attempt may have been recorded before the outage cut it short. 412 on a review
-            # no one else writes: the library retried an insert whose commit had succeeded (see
+            # no one else writes: likely the library retrying an insert whose commit had succeeded (see
             # RELIABILITY.md). Either way the outcome is unknown, and resending could record it twice.
             break
         self.unknown.append(marker)  # never acknowledged: perhaps recorded, at most once
