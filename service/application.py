@@ -190,24 +190,40 @@ class CaseReviews(Application[UUID]):
             raise VersionConflict(f"expected version {expected}, but it is at version {aggregate.version}")
 
     def _save(self, aggregate: Aggregate, created: dict[str, UUID] | None = None) -> CommandResult:
-        try:
-            recordings = self.save(aggregate)
-        except IntegrityError:
-            raise VersionConflict("another command changed this record first; read it again and retry") from None
-        return self._result(aggregate, recordings, created or {})
+        return self._store(
+            aggregate,
+            created or {},
+            VersionConflict("another command changed this record first; read it again and retry"),
+        )
 
     def _save_new(self, aggregate: Aggregate, duplicate: str) -> CommandResult:
+        return self._store(aggregate, {}, Duplicate(duplicate))
+
+    def _store(self, aggregate: Aggregate, created: dict[str, UUID], conflict: Exception) -> CommandResult:
+        pending = list(aggregate.pending_events)
         try:
             recordings = self.save(aggregate)
         except IntegrityError:
-            raise Duplicate(duplicate) from None
-        return self._result(aggregate, recordings, {})
+            position = self._position_if_recorded(pending)
+            if position is None:
+                raise conflict from None
+        else:
+            position = recordings[-1].notification.id
+        return CommandResult(id=aggregate.id, version=aggregate.version, position=position, created=created)
 
-    @staticmethod
-    def _result(aggregate: Aggregate, recordings: list[Any], created: dict[str, UUID]) -> CommandResult:
-        return CommandResult(
-            id=aggregate.id, version=aggregate.version, position=recordings[-1].notification.id, created=created
-        )
+    def _position_if_recorded(self, pending: list[Any]) -> int | None:
+        """After a conflict, whether the store holds these very events, byte for byte: then the commit went
+        through and only its answer was lost (the library retries an insert when the connection drops), so
+        the command succeeded and must not be reported as a conflict (a retry would record it twice)."""
+        from service.history import notifications_of  # history builds on this module
+
+        stored = {found.originator_version: found for found in notifications_of(self, pending[-1].originator_id)}
+        for event in pending:
+            found = stored.get(event.originator_version)
+            mine = self.mapper.to_stored_event(event)
+            if found is None or (found.topic, bytes(found.state)) != (mine.topic, mine.state):
+                return None
+        return int(stored[pending[-1].originator_version].id)
 
     def _version_at(self, review_id: UUID, position: int, field_name: str) -> int:
         """The version of this review's event at a log position, or UnknownReference."""

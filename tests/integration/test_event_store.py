@@ -171,3 +171,42 @@ def test_a_correction_naming_any_position_on_another_boards_review_is_not_found_
             app.correct(
                 outsider, review.id, corrects_position=position, field="notified_on", value="2008-05-19", reason="probe"
             )
+
+
+def test_a_save_whose_commit_went_through_but_whose_answer_was_lost_is_a_success_not_a_conflict(
+    app: CaseReviews,
+) -> None:
+    # Given a command whose events reached the store although the save call did not hear back
+    # (the library retries the insert after a dropped connection: the retry meets its own rows)
+    app.register_board(admin(), board_id=BOARD, name="B", local_authority="B")
+    opened = app.open_review(ctx(), board_id=BOARD, **notification())
+    review = app.review(ctx(), opened.id)
+    review.place_legal_hold(
+        ctx(), kind=HoldKind.CORONER_INQUEST, reference="I1", blocks_publication=False, placed_on=date(2008, 5, 20)
+    )
+    [first_attempt] = app.save(*review.pending_events)
+
+    # When the save is tried again
+    result = app._save(review)
+
+    # Then it answers the recorded position, and nothing was recorded twice
+    assert (result.version, result.position) == (2, first_attempt.notification.id)
+    assert app.recorder.max_notification_id() == first_attempt.notification.id
+
+
+def test_a_save_meeting_another_commands_event_at_its_version_is_still_a_conflict(app: CaseReviews) -> None:
+    app.register_board(admin(), board_id=BOARD, name="B", local_authority="B")
+    opened = app.open_review(ctx(), board_id=BOARD, **notification())
+    mine, theirs = app.review(ctx(), opened.id), app.review(ctx(), opened.id)
+    for review, reference in ((mine, "mine"), (theirs, "theirs")):
+        review.place_legal_hold(
+            ctx(),
+            kind=HoldKind.CORONER_INQUEST,
+            reference=reference,
+            blocks_publication=False,
+            placed_on=date(2008, 5, 20),
+        )
+    app._save(theirs)
+
+    with pytest.raises(VersionConflict):
+        app._save(mine)
