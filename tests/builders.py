@@ -86,6 +86,19 @@ UNMET_CRITERIA = Criteria(abuse_or_neglect=False, died=True, seriously_harmed=Fa
 SHA = "a" * 64
 
 
+def initiate(app: Any, rid: Any, *, board: str = BOARD, rationale: str, decided_on: date) -> Any:
+    """The chair initiates a review whose reg 5(2) criteria are met."""
+    return app.act_on_review(
+        chair(board),
+        "decide_initiation",
+        rid,
+        criteria=MET_CRITERIA,
+        decision=InitiationDecision.INITIATE,
+        rationale=rationale,
+        decided_on=decided_on,
+    )
+
+
 def record_every_event(app: Any) -> Any:
     """Drive one SCR through every kind of event (Khyra Ishaq's dates); returns the review id.
 
@@ -95,12 +108,9 @@ def record_every_event(app: Any) -> Any:
     app.record_contribution(admin(), BOARD, agency="police", financial_year="2008-09", amount_pence=500_000)
     rid = app.open_review(ctx(), board_id=BOARD, **notification()).id
     act = app.act_on_review
-    decision = act(
-        chair(),
-        "decide_initiation",
+    decision = initiate(
+        app,
         rid,
-        criteria=MET_CRITERIA,
-        decision=InitiationDecision.INITIATE,
         rationale="Child died; neglect known; agencies' joint working in question",
         decided_on=date(2008, 5, 23),
     )
@@ -298,15 +308,7 @@ def record_cspr_published_under_override(app: Any, case_ref: str = "CSPR-1") -> 
         outcome=RapidReviewOutcome.LCSPR,
         rationale="Learning about joint working",
     )
-    act(
-        chair(),
-        "decide_initiation",
-        rid,
-        criteria=MET_CRITERIA,
-        decision=InitiationDecision.INITIATE,
-        rationale="Rapid review recommends a local review",
-        decided_on=date(2019, 3, 25),
-    )
+    initiate(app, rid, rationale="Rapid review recommends a local review", decided_on=date(2019, 3, 25))
     act(
         ctx(),
         "agree_terms_of_reference",
@@ -386,15 +388,7 @@ def record_daniel_pelka(app: Any) -> Any:
     pelka["child"] = Child(pseudonym="Child D", age_years=4, sex=Sex.MALE)
     rid = app.open_review(manager, board_id=board, **pelka).id
     act = app.act_on_review
-    act(
-        chair(board),
-        "decide_initiation",
-        rid,
-        criteria=MET_CRITERIA,
-        decision=InitiationDecision.INITIATE,
-        rationale="Child died; abuse known",
-        decided_on=date(2012, 3, 20),
-    )
+    initiate(app, rid, board=board, rationale="Child died; abuse known", decided_on=date(2012, 3, 20))
     holds = [
         act(
             manager, "place_legal_hold", rid, kind=kind, reference=ref, blocks_publication=True, placed_on=placed
@@ -556,15 +550,7 @@ def record_bradford_hd(app: Any) -> Any:
     hd["child"] = Child(pseudonym="Child HD", age_years=0, sex=Sex.UNKNOWN)
     rid = app.open_review(manager, board_id=board, **hd).id
     act = app.act_on_review
-    act(
-        chair(board),
-        "decide_initiation",
-        rid,
-        criteria=MET_CRITERIA,
-        decision=InitiationDecision.INITIATE,
-        rationale="Child died; neglect suspected",
-        decided_on=date(2006, 8, 10),
-    )
+    initiate(app, rid, board=board, rationale="Child died; neglect suspected", decided_on=date(2006, 8, 10))
     act(
         manager,
         "agree_terms_of_reference",

@@ -20,7 +20,6 @@ from domain.values import (
     CostCategory,
     CostEntryKind,
     HoldKind,
-    InitiationDecision,
     NotificationSubject,
     PanelView,
     ProcurementRoute,
@@ -33,12 +32,12 @@ from domain.values import (
 from service.application import CaseReviews, open_application
 from tests.builders import (
     BOARD,
-    MET_CRITERIA,
     SHA,
     TODAY,
     admin,
     chair,
     ctx,
+    initiate,
     notification,
     record_bradford_hd,
     record_daniel_pelka,
@@ -71,15 +70,7 @@ def record_khyra_ishaq_until_the_trial(app: CaseReviews) -> tuple[UUID, UUID]:
     # Aware the day she died, notified Monday 19 May (both n/f)
     rid = app.open_review(ctx(), board_id=BOARD, **notification()).id
     act = app.act_on_review
-    act(
-        chair(),
-        "decide_initiation",
-        rid,
-        criteria=MET_CRITERIA,
-        decision=InitiationDecision.INITIATE,
-        rationale="Child died; neglect known",
-        decided_on=date(2008, 5, 23),
-    )
+    initiate(app, rid, rationale="Child died; neglect known", decided_on=date(2008, 5, 23))
     act(
         ctx(),
         "agree_terms_of_reference",
