@@ -45,7 +45,7 @@ soak: $(STAMP)
 lint: $(STAMP)
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
-	@$(BIN)/mypy domain
+	@$(BIN)/mypy domain projections service
 
 format: $(STAMP)
 	@$(BIN)/ruff format .

@@ -24,13 +24,13 @@ from typing import Any
 import psycopg
 
 from benchmarks.bench_projections import SERVER, grow, measure_raw_scan, open_app, settings
-from projections.audit_log import AuditLogProjection
+from projections.audit import tree
+from projections.audit.checkpoints import generate_key_file, load_signing_key
+from projections.audit.projection import AuditLogProjection
+from projections.audit.verify import verify_log
 from projections.base import LogEvent
 from projections.engine import ProjectionEngine
-from service.audit import tree
-from service.audit.checkpoints import generate_key_file, load_signing_key
-from service.audit.verify import verify_log
-from service.storage import Cursor, Database
+from projections.storage import Cursor, Database
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "audit.json"
@@ -90,7 +90,7 @@ def single_appends(db: Database, last: LogEvent) -> float:
 def proof_latency(db: Database) -> float:
     """Build a synthetic tree of PROOF_LEAVES leaves, then the mean milliseconds of an inclusion proof in it."""
     with db.transaction() as cursor:
-        from service.audit import store
+        from projections.audit import store
 
         store.create_tables(cursor, postgres=True)
     template = LogEvent(
@@ -150,7 +150,7 @@ def run() -> dict[str, Any]:
         grow(app, EVENTS, 0)
         db = Database(url)
         audit = TimedAuditLog(audited)
-        engine = ProjectionEngine(app, db, [audit])
+        engine = ProjectionEngine(app.recorder, db, [audit])
         engine.setup()
         print("building the audit tree", file=sys.stderr)
         engine.catch_up()

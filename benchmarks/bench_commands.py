@@ -26,8 +26,8 @@ from domain.review import CaseReview
 from domain.review_values import Child, Incident
 from domain.values import AbuseOrNeglect, Actor, IncidentNature, Regime, Role
 from projections.engine import ProjectionEngine
+from projections.storage import Database, DatabaseUrl
 from service.application import open_application
-from service.storage import Database, DatabaseUrl
 from tests.integration.counting_projection import CountingProjection, applied, every_position
 
 RESULTS = ROOT / "benchmarks" / "results" / "commands.json"
@@ -150,7 +150,7 @@ def gap_check(url: str, service: Service, reviews: list[str]) -> dict[str, Any]:
     """8 clients on the fast path while an engine follows the log: every position applied exactly once."""
     app, db = open_application(url), Database(url)
     counting = CountingProjection("gap_check")
-    engine = ProjectionEngine(app, db, [counting], batch_size=200)
+    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=200)
     engine.setup()
     engine.catch_up()
     engine.start_in_background()

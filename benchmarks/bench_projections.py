@@ -24,9 +24,9 @@ from benchmarks.library_runner import ReadModelsProjection, ReadModelsView
 from projections.base import LogEvent, Projection
 from projections.catalog import read_models
 from projections.engine import ProjectionEngine
+from projections.storage import Cursor, Database, DatabaseUrl
 from service.application import CaseReviews
 from service.settings import Settings
-from service.storage import Cursor, Database, DatabaseUrl
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "projections.json"
@@ -91,7 +91,7 @@ def measure_rebuild(url: str) -> dict[str, Any]:
     """Our engine rebuilding the four read models from position 0."""
     app, db = open_app(url), Database(url)
     spent: dict[str, float] = {}
-    engine = ProjectionEngine(app, db, [timed(model, spent) for model in question_models(url)])
+    engine = ProjectionEngine(app.recorder, db, [timed(model, spent) for model in question_models(url)])
     started = time.perf_counter()
     events = engine.rebuild()
     seconds = time.perf_counter() - started

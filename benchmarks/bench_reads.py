@@ -22,9 +22,9 @@ from benchmarks.served import ROOT, SECRET, bearer, fresh_schema, load, served
 from domain.values import Role
 from projections.catalog import read_models
 from projections.engine import ProjectionEngine
+from projections.storage import Database, DatabaseUrl
 from service.application import open_application
 from service.settings import Settings
-from service.storage import Database, DatabaseUrl
 
 RESULTS = ROOT / "benchmarks" / "results" / "reads.json"
 REVIEWS = int(os.environ.get("BENCH_READ_REVIEWS", "10000"))
@@ -39,7 +39,7 @@ def build(url: str) -> dict[str, Any]:
     started = time.perf_counter()
     written = generate(app, REVIEWS * EVENTS_PER_REVIEW, boards=BOARDS)
     generated = time.perf_counter()
-    engine = ProjectionEngine(app, db, read_models(Settings(database_url=url, jwt_secret=SECRET)))
+    engine = ProjectionEngine(app.recorder, db, read_models(Settings(database_url=url, jwt_secret=SECRET)))
     engine.setup()
     engine.catch_up()
     caught_up = time.perf_counter()

@@ -14,7 +14,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection as LibraryProjection
 
 from projections.base import LogEvent, Projection
-from service.storage import Database, OrjsonTranscoder, PydanticMapper
+from projections.storage import Database, OrjsonTranscoder, PydanticMapper
 
 
 class ReadModelsView(PostgresTrackingRecorder):

@@ -1,16 +1,17 @@
-"""Who may record what: each command and the roles allowed to send it (API.md conventions)."""
+"""Who may do what (API.md conventions): every role table, for commands and for reads, in one place."""
 
 from __future__ import annotations
 
 from domain.errors import Forbidden
 from domain.values import Actor, Role
 
-MANAGER, CHAIR, LEAD, PANEL, ADMIN = (
+MANAGER, CHAIR, LEAD, PANEL, ADMIN, AUDITOR = (
     Role.BOARD_MANAGER,
     Role.BOARD_CHAIR,
     Role.AGENCY_LEAD,
     Role.NATIONAL_PANEL,
     Role.ADMIN,
+    Role.AUDITOR,
 )
 BOARD_STAFF = frozenset({MANAGER, CHAIR})
 CHAIR_ONLY = frozenset({CHAIR})
@@ -53,7 +54,23 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
 }
 
 # Roles that act for one board; the others act across boards (panel, admin) or not at all here.
-BOARD_SCOPED = frozenset({MANAGER, CHAIR, LEAD, Role.AUDITOR})
+BOARD_SCOPED = frozenset({MANAGER, CHAIR, LEAD, AUDITOR})
+
+READ_ROLES: dict[str, frozenset[Role]] = {
+    "reviews": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
+    # As-of state and history are rebuilt from events that carry child details: never for the national panel.
+    "review_as_of": frozenset({CHAIR, AUDITOR}),
+    "history": frozenset({AUDITOR, CHAIR}),
+    "timeliness": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
+    "review_ledger": frozenset({MANAGER, CHAIR, AUDITOR}),
+    "board_ledger": frozenset({MANAGER, CHAIR, AUDITOR, ADMIN}),
+    "learning_actions": frozenset({MANAGER, CHAIR, AUDITOR, LEAD, PANEL}),
+    # Checkpoints and proofs are hashes only, made to be copied widely (any role); verifying the whole
+    # log is for auditors and the operator.
+    "audit_verification": frozenset({AUDITOR, ADMIN}),
+}
+# How a refusal names a read, where its key does not say it plainly.
+_READ_NAMES = {"history": "a review's history", "audit_verification": "the log's verification"}
 
 
 def require_permitted(actor: Actor, command: str) -> None:
@@ -65,3 +82,19 @@ def require_permitted(actor: Actor, command: str) -> None:
 def sees_board(actor: Actor, board_id: str) -> bool:
     """Whether the actor may see a board's records at all (others' reviews look absent: 404)."""
     return actor.role not in BOARD_SCOPED or actor.board == board_id
+
+
+def may_read(actor: Actor, what: str) -> bool:
+    """Whether the actor's role may make a read (a READ_ROLES key)."""
+    return actor.role in READ_ROLES[what]
+
+
+def require_read(actor: Actor, what: str) -> None:
+    """Refuse a read the actor's role may not make."""
+    if not may_read(actor, what):
+        raise Forbidden(f"the role {actor.role} may not read {_READ_NAMES.get(what, what.replace('_', ' '))}")
+
+
+def acts_on_action(actor: Actor, lead_agency: str) -> bool:
+    """Whether the actor may act on a learning action led by this agency (an agency lead: only its own)."""
+    return actor.role is not LEAD or actor.agency == lead_agency

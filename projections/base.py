@@ -9,7 +9,7 @@ from uuid import UUID
 
 import orjson
 
-from service.storage import Cursor
+from projections.storage import Cursor
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from projections.review_facts import (
     rules_by_regime,
     save_facts,
 )
-from service.storage import Cursor
+from projections.storage import Cursor
 
 _COLUMNS = (
     "review_id",

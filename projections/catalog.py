@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from projections.audit_log import AuditLogProjection
+from projections.audit.projection import AuditLogProjection
 from projections.base import Projection
 from projections.case_status import CaseStatusProjection
 from projections.cost_ledger import CostLedgerProjection
 from projections.learning_actions import LearningActionsProjection
 from projections.review_facts import deadline_rules
+from projections.settings import StoreSettings
 from projections.timeliness import TimelinessProjection
-from service.settings import Settings
 
 
-def read_models(settings: Settings) -> list[Projection]:
+def read_models(settings: StoreSettings) -> list[Projection]:
     """The read models in the order the engine applies them (each is tracked and fails on its own)."""
     # One line per projection class; each takes the settings it needs (e.g. the rule settings).
     rules = deadline_rules(settings)

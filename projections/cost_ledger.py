@@ -16,7 +16,7 @@ from uuid import UUID
 
 from domain.board import board_uuid, check_financial_year
 from projections.base import LogEvent
-from service.storage import Cursor
+from projections.storage import Cursor
 
 _TOTAL_KEYS = {"commitment": "committed_pence", "invoice": "invoiced_pence", "payment": "paid_pence"}
 BALANCE_DEFINITION = "contributions recorded for the financial year minus payments dated in it (reversed excluded)"

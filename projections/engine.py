@@ -19,13 +19,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import psycopg
+from eventsourcing.persistence import ApplicationRecorder
 
 from projections import tracking
 from projections.base import LogEvent, Projection
 from projections.bulk_cursor import BulkCursor
 from projections.log_reader import ReadAhead, open_log
-from service.application import CaseReviews
-from service.storage import Database
+from projections.storage import Database
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +58,15 @@ def is_transient(error: BaseException) -> bool:
 
 
 class ProjectionEngine:
-    """Runs a set of projections over one application's log, in the database of their tables."""
+    """Runs a set of projections over one event store's log, in the database of their tables."""
 
     def __init__(
-        self, app: CaseReviews, db: Database, projections: Sequence[Projection], *, batch_size: int = 5000
+        self,
+        recorder: ApplicationRecorder,
+        db: Database,
+        projections: Sequence[Projection],
+        *,
+        batch_size: int = 5000,
     ) -> None:
         names = [projection.name for projection in projections]
         if len(set(names)) != len(names):
@@ -69,7 +74,7 @@ class ProjectionEngine:
         self.db = db
         self.projections = list(projections)
         self.batch_size = batch_size
-        self._log = open_log(app, db)
+        self._log = open_log(recorder, db)
         self._read_ahead = ReadAhead(self._log, batch_size)
         self._stopped_here: set[str] = set()  # failed in this process: not retried until restart/rebuild
         self._wakeup = threading.Event()

@@ -19,7 +19,7 @@ from domain.corrections import REVIEW_DATES
 from projections.base import LogEvent
 from projections.percentiles import summary
 from projections.review_facts import chunks, placeholders
-from service.storage import Cursor
+from projections.storage import Cursor
 
 _COLUMNS = (
     "action_id",

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import psycopg
+from eventsourcing.persistence import ApplicationRecorder
 from psycopg import sql
 
 from projections.base import LogEvent
-from service.application import CaseReviews
-from service.storage import Database
+from projections.storage import Database
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,8 @@ class SqliteLog:
     id can never commit after a higher one is visible: the library's `select_notifications` in id
     order is already gap-safe. SQLite has no notifications: the engine polls and is woken in-process."""
 
-    def __init__(self, app: CaseReviews) -> None:
-        self._recorder = app.recorder
+    def __init__(self, recorder: ApplicationRecorder) -> None:
+        self._recorder = recorder
 
     def head(self) -> int:
         return int(self._recorder.max_notification_id() or 0)
@@ -93,8 +93,8 @@ class Fence:
 class PostgresLog:
     """The events table read with our own SQL, only up to a safe head (see the module docstring)."""
 
-    def __init__(self, app: CaseReviews, db: Database) -> None:
-        recorder: Any = app.recorder
+    def __init__(self, events_recorder: ApplicationRecorder, db: Database) -> None:
+        recorder: Any = events_recorder
         schema, table = recorder.datastore.schema, recorder.events_table_name
         self._db = db
         self._channel = sql.Identifier(recorder.channel_name)
@@ -214,6 +214,6 @@ class ReadAhead:
         return events
 
 
-def open_log(app: CaseReviews, db: Database) -> EventLog:
+def open_log(recorder: ApplicationRecorder, db: Database) -> EventLog:
     """The reader that fits the store's backend."""
-    return PostgresLog(app, db) if db.is_postgres else SqliteLog(app)
+    return PostgresLog(recorder, db) if db.is_postgres else SqliteLog(recorder)

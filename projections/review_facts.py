@@ -23,8 +23,8 @@ from domain.review import CaseReview
 from domain.rules import RULES, Rule, rules_for, with_overrides
 from domain.values import InitiationDecision, Regime, Stage
 from projections.base import LogEvent
-from service.settings import Settings
-from service.storage import Cursor
+from projections.settings import StoreSettings
+from projections.storage import Cursor
 
 # Keys named like the aggregate's attributes, so domain.corrections.REVIEW_DATES names them directly.
 _DATE_KEYS = (
@@ -40,7 +40,7 @@ _DATE_KEYS = (
 )
 
 
-def deadline_rules(settings: Settings) -> tuple[Rule, ...]:
+def deadline_rules(settings: StoreSettings) -> tuple[Rule, ...]:
     """The rule table with the configurable SCR 2013 notification length applied."""
     return with_overrides(RULES, {"notify_incident:scr-2013": settings.notify_incident_scr_2013_working_days})
 

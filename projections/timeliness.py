@@ -38,7 +38,7 @@ from projections.review_facts import (
     rules_by_regime,
     save_facts,
 )
-from service.storage import Cursor
+from projections.storage import Cursor
 
 _SETTING = "rule_overrides"
 _FACTS = "timeliness_facts"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.storage import Cursor
+from projections.storage import Cursor
 
 TABLE = "projection_tracking"
 

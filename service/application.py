@@ -13,10 +13,11 @@ from domain.base import Aggregate, Context
 from domain.board import Board, board_uuid
 from domain.errors import Duplicate, NotFound, UnknownReference, VersionConflict
 from domain.learning_action import LearningAction
-from domain.permissions import require_permitted, sees_board
+from domain.permissions import acts_on_action, require_permitted, sees_board
 from domain.review import CaseReview, review_id_for
-from domain.values import CostEntryKind, Role
-from service.storage import OrjsonTranscoder, PydanticMapper
+from domain.values import CostEntryKind
+from projections.storage import DatabaseUrl, OrjsonTranscoder, PydanticMapper
+from projections.streams import notifications_of
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -148,7 +149,7 @@ class CaseReviews(Application[UUID]):
         """Run one of LearningAction's commands; an agency lead acts only on its agency's actions."""
         require_permitted(ctx.actor, command)
         action = self.action(ctx, action_id)
-        if ctx.actor.role is Role.AGENCY_LEAD and action.lead_agency != ctx.actor.agency:
+        if not acts_on_action(ctx.actor, action.lead_agency):
             raise NotFound(f"learning action {action_id} not found")
         self._require_version(action, expected_version)
         getattr(action, "reopen" if command == "reopen_action" else command)(ctx, **fields)
@@ -215,8 +216,6 @@ class CaseReviews(Application[UUID]):
         """After a conflict, whether the store holds these very events, byte for byte: then the commit went
         through and only its answer was lost (the library retries an insert when the connection drops), so
         the command succeeded and must not be reported as a conflict (a retry would record it twice)."""
-        from service.history import notifications_of  # history builds on this module
-
         stored = {found.originator_version: found for found in notifications_of(self, pending[-1].originator_id)}
         for event in pending:
             found = stored.get(event.originator_version)
@@ -235,6 +234,4 @@ class CaseReviews(Application[UUID]):
 
 def open_application(url: str, *, fast_inserts: bool = False) -> CaseReviews:
     """The application on the store a database URL names (tables are created if missing)."""
-    from service.storage import DatabaseUrl
-
     return CaseReviews(env=DatabaseUrl(url).event_store_env(fast_inserts=fast_inserts))

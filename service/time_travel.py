@@ -9,14 +9,13 @@ from uuid import UUID
 from pydantic_core import to_jsonable_python
 
 from domain.errors import NotFound
-from service.application import CaseReviews
-from service.history import notifications_of
+from projections.streams import EventStore, notifications_of
 
 # Bookkeeping the aggregate keeps for corrections; not part of the review's state.
 _INTERNAL = {"applied"}
 
 
-def review_as_of(app: CaseReviews, review_id: UUID, instant: datetime) -> dict[str, Any]:
+def review_as_of(app: EventStore, review_id: UUID, instant: datetime) -> dict[str, Any]:
     """The review's state from its events recorded at or before `instant`; NotFound if none was yet.
 
     Recorded instants, not business dates, decide: this is what the system knew at that moment."""

@@ -15,11 +15,12 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response
 
 from domain.base import Context
-from service.api import idempotency
-from service.api.deps import CommandContext, IdempotencyKey, IfMatch, Services
+from service import idempotency
+from service.api.deps import CommandContext, IdempotencyKey, IfMatch
 from service.api.problems import problem_responses
 from service.api.schemas import Body, CommandResponse
 from service.application import CaseReviews, CommandResult
+from service.services import Services
 
 # Calls the application: (app, ctx, target id, expected version, fields) -> result.
 Call = Callable[[CaseReviews, Context, Any, int | None, dict[str, Any]], CommandResult]

@@ -1,10 +1,9 @@
-"""Dependency aliases for routes: the verified actor, the services, If-Match and Idempotency-Key."""
+"""Dependency aliases for routes: the verified actor, the command context, If-Match and Idempotency-Key."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from fastapi import Depends, Header, Request
@@ -13,43 +12,24 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from domain.base import Context
 from domain.calendar import london_today
 from domain.values import Actor
-from service.api.answer_cache import AnswerCache
 from service.api.problems import ApiProblem
-from service.settings import Settings
+from service.services import Services
 from service.tokens import InvalidToken, verify_token
-
-if TYPE_CHECKING:
-    from projections.engine import ProjectionEngine
-    from service.application import CaseReviews
-    from service.storage import Database
-
-
-@dataclass
-class ServiceObjects:
-    """What a route needs: the application, our own tables, the projection engine and the settings."""
-
-    app: CaseReviews
-    db: Database
-    engine: ProjectionEngine
-    settings: Settings
-    answers: AnswerCache = field(default_factory=AnswerCache)
-
-
-def _services(request: Request) -> ServiceObjects:
-    services: ServiceObjects = request.app.state.services
-    return services
-
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `scr token issue`")
 
 
-def _actor(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Actor:
+def _actor(
+    request: Request,
+    services: Services,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiProblem(
             401, "unauthenticated", "send Authorization: Bearer <token>", headers={"WWW-Authenticate": "Bearer"}
         )
     try:
-        actor = verify_token(_services(request).settings.jwt_secret, credentials.credentials)
+        actor = verify_token(services.settings.jwt_secret, credentials.credentials)
     except InvalidToken as error:
         raise ApiProblem(
             401,
@@ -109,7 +89,6 @@ def correlation_id(request: Request) -> UUID:
         return uuid5(NAMESPACE_URL, request_id)
 
 
-Services = Annotated[ServiceObjects, Depends(_services)]
 CurrentActor = Annotated[Actor, Depends(_actor)]
 CommandContext = Annotated[Context, Depends(_context)]
 IfMatch = Annotated[int | None, Depends(_if_match)]

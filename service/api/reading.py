@@ -9,10 +9,10 @@ from typing import Annotated, TypeVar
 from fastapi import Query, Response
 
 from domain.calendar import london_today
-from service.api.deps import ServiceObjects
+from projections.storage import Cursor
 from service.api.problems import ApiProblem
 from service.api.schemas import MAX_INTEGER
-from service.storage import Cursor
+from service.services import ServiceObjects
 
 T = TypeVar("T")
 

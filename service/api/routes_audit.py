@@ -8,34 +8,24 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParameter
 
-from domain.errors import Forbidden
-from domain.values import Actor, Role
-from service.api.deps import CommandContext, CurrentActor, Services
+from domain.permissions import require_read
+from projections.audit import store, tree
+from projections.audit.checkpoints import Checkpoint, trusted_public_key
+from projections.audit.history import review_history
+from projections.audit.verify import verify_log
+from service.api.deps import CommandContext, CurrentActor
 from service.api.problems import ApiProblem, problem_responses
 from service.api.schemas import MAX_INTEGER
-from service.audit import store, tree
-from service.audit.checkpoints import Checkpoint, trusted_public_key
-from service.audit.verify import verify_log
-from service.history import review_history
+from service.services import Services
 
 router = APIRouter(tags=["audit"])
 PROBLEMS = problem_responses(401, 403, 404, 422)
-
-# Checkpoints and proofs are hashes only, made to be copied widely; verification is for auditors and the
-# operator; history carries child details, so never the national panel.
-VERIFY_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
-HISTORY_ROLES = frozenset({Role.AUDITOR, Role.BOARD_CHAIR})
-
-
-def _require(actor: Actor, roles: frozenset[Role], what: str) -> None:
-    if actor.role not in roles:
-        raise Forbidden(f"the role {actor.role} may not read {what}")
 
 
 @router.get("/audit/verify", summary="Verify the whole log", responses=PROBLEMS)
 def get_verify(actor: CurrentActor, services: Services) -> dict[str, Any]:
     """Recompute every leaf, rebuild the tree, check every checkpoint; `verified`, `events_checked`, first problem."""
-    _require(actor, VERIFY_ROLES, "the log's verification")
+    require_read(actor, "audit_verification")
     return verify_log(services.db, trusted_key=trusted_public_key(services.settings)).to_json()
 
 
@@ -107,6 +97,6 @@ def get_consistency_proof(
 @router.get("/reviews/{review_id}/history", summary="Every event of a review, with its leaf hash", responses=PROBLEMS)
 def get_history(review_id: UUID, ctx: CommandContext, services: Services) -> list[dict[str, Any]]:
     """Position, version, type, recorded instant, business date, actor, rationale, data and leaf hash of each event."""
-    _require(ctx.actor, HISTORY_ROLES, "a review's history")
+    require_read(ctx.actor, "history")
     services.app.review(ctx, review_id)  # another board's review is NotFound
     return review_history(services.app, review_id)

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from service.api.deps import Services
 from service.api.schemas import Health, ProjectionState, Readiness
+from service.services import Services
 
 router = APIRouter(tags=["operations"])
 log = logging.getLogger("scr.api")

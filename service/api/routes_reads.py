@@ -11,15 +11,16 @@ from pydantic import AwareDatetime
 
 from domain.calendar import london_today
 from domain.errors import NotFound
-from domain.permissions import sees_board
+from domain.permissions import require_read, sees_board
 from domain.values import Actor, Regime, Role, Stage
 from projections import case_status, cost_ledger, learning_actions, timeliness
-from service.api.access import agency_scope, board_scope, for_reader, require_read
-from service.api.deps import CommandContext, CurrentActor, Services
+from projections.storage import Cursor
+from service.access import agency_scope, board_scope, for_reader
+from service.api.deps import CommandContext, CurrentActor
 from service.api.problems import problem_responses
 from service.api.reading import MinPosition, cached_read, etag, projection_read
 from service.api.schemas import ActionRow, ReviewRow, Row, RuleTimeliness
-from service.storage import Cursor
+from service.services import Services
 from service.time_travel import review_as_of
 
 router = APIRouter(tags=["reads"])

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from service.api.deps import ServiceObjects
-from service.audit import store
-from service.audit.checkpoints import trusted_public_key
-from service.audit.export import ExportUnavailable, build_export, verify_export
+from projections.audit import store
+from projections.audit.checkpoints import trusted_public_key
+from projections.audit.export import ExportUnavailable, build_export, verify_export
+from service.services import ServiceObjects
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from domain.errors import Forbidden, InvalidValue, NotFound
-from service.api.deps import Services
+from domain.permissions import may_read
 from service.dashboard import labels
 from service.dashboard.session import (
     PATH,
@@ -31,7 +31,8 @@ from service.dashboard.views_figures import (
     costs_page,
     timeliness_page,
 )
-from service.dashboard.views_reviews import ReviewFilters, permitted, review_page, reviews_board
+from service.dashboard.views_reviews import ReviewFilters, review_page, reviews_board
+from service.services import Services
 from service.tokens import InvalidToken
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
@@ -73,7 +74,7 @@ def _render(request: Request, template: str, context: dict[str, Any], status: in
     nav = [
         (title, PATH + path, request.url.path == PATH + path)
         for title, path, read in PAGES
-        if viewer is not None and (read is None or permitted(viewer.actor, read))
+        if viewer is not None and (read is None or may_read(viewer.actor, read))
     ]
     response = templates.TemplateResponse(
         request, template, {"nav": nav, "path": request.url.path, **context}, status_code=status

@@ -10,7 +10,7 @@ from fastapi import Depends, Request, Response
 
 from domain.calendar import london_today
 from domain.values import Actor
-from service.api.deps import ServiceObjects, Services
+from service.services import ServiceObjects, Services
 from service.tokens import InvalidToken, verify_token
 
 COOKIE = "scr_dashboard_token"

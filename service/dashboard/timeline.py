@@ -7,10 +7,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from projections.audit.history import review_history
 from service.application import CaseReviews
 from service.dashboard.labels import event_title
 from service.dashboard.tables import humanise, long_date, pounds
-from service.history import review_history
 
 # Identifiers and hashes say nothing to a reader of the timeline; they stay in the history's JSON.
 _HIDDEN = ("_id", "sha256")

@@ -8,14 +8,15 @@ from datetime import date
 from typing import Any
 
 from domain.errors import InvalidValue
+from domain.permissions import may_read, require_read
 from domain.values import InitiationDecision, Regime
 from projections import case_status, cost_ledger, learning_actions, timeliness
-from service.api.access import agency_scope, board_scope, require_read
+from service.access import agency_scope, board_scope
 from service.dashboard import charts
 from service.dashboard.labels import rule_label
 from service.dashboard.session import Viewer
 from service.dashboard.tables import NUMBER, PENCE, REVIEW, Column, Table
-from service.dashboard.views_reviews import ACTION_COLUMNS, overdue_first, permitted, review_href
+from service.dashboard.views_reviews import ACTION_COLUMNS, overdue_first, review_href
 
 # ---- timeliness -----------------------------------------------------------------------------------------
 
@@ -178,7 +179,7 @@ def costs_page(viewer: Viewer, board: str, financial_year: str) -> dict[str, Any
         return {**model, "ledger": None, "tables": {}}
     with viewer.services.db.transaction(read_only=True) as cursor:
         ledger = cost_ledger.board_ledger(cursor, board_id, year)
-    link = permitted(actor, "reviews")
+    link = may_read(actor, "reviews")
     contributions = [
         {"agency": agency, "amount_pence": amount} for agency, amount in ledger["contributions"]["by_agency"].items()
     ]
@@ -284,7 +285,7 @@ def actions_page(viewer: Viewer, filters: ActionFilters) -> dict[str, Any]:
                 row["review_id"]: row["case_ref"]
                 for row in case_status.list_reviews(cursor, today=viewer.today, board_id=board)
             }
-            if permitted(actor, "reviews")
+            if may_read(actor, "reviews")
             else {}
         )
     rows = [

@@ -7,15 +7,15 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import InvalidValue
+from domain.permissions import may_read, require_read
 from domain.values import Actor, Regime, Role, Stage
 from projections import case_status, cost_ledger, learning_actions, timeliness
-from service.api.access import READ_ROLES, agency_scope, board_scope, for_reader, require_read, visible_review
-from service.api.routes_audit import HISTORY_ROLES
+from projections.storage import Cursor
+from service.access import agency_scope, board_scope, for_reader, visible_review
 from service.dashboard.audit_status import review_audit_status
 from service.dashboard.session import Viewer
 from service.dashboard.tables import DATE, LIST, NUMBER, PENCE, REVIEW, RULES, TAG, Column, Table, humanise, long_date
 from service.dashboard.timeline import review_timeline
-from service.storage import Cursor
 
 
 @dataclass(frozen=True)
@@ -219,12 +219,6 @@ def overdue_first(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(actions, key=lambda a: (a["status"] != "overdue", -a["days_overdue"], a["target_on"]))
 
 
-def permitted(actor: Actor, what: str) -> bool:
-    """Whether the API would let this actor read `what` (a READ_ROLES key, or "history")."""
-    roles = HISTORY_ROLES if what == "history" else READ_ROLES[what]
-    return actor.role in roles
-
-
 def review_page(viewer: Viewer, review_id: UUID) -> dict[str, Any]:
     """One review: key facts, decision timeline, timeliness, costs, learning actions and audit status."""
     actor = viewer.actor
@@ -232,7 +226,7 @@ def review_page(viewer: Viewer, review_id: UUID) -> dict[str, Any]:
     with viewer.services.db.transaction(read_only=True) as cursor:
         row = for_reader(actor, visible_review(cursor, actor, review_id, viewer.today))
         tables = _review_tables(cursor, viewer, review_id)
-        ledger = cost_ledger.review_ledger(cursor, review_id) if permitted(actor, "review_ledger") else None
+        ledger = cost_ledger.review_ledger(cursor, review_id) if may_read(actor, "review_ledger") else None
     model: dict[str, Any] = {
         "review": row,
         "facts": _facts(row),
@@ -240,9 +234,9 @@ def review_page(viewer: Viewer, review_id: UUID) -> dict[str, Any]:
         "holds": [describe_hold(hold) for hold in row["active_legal_holds"]],
         "tables": tables,
         "ledger": ledger,
-        "permitted": {what: permitted(actor, what) for what in ("history", "timeliness", "review_ledger")},
+        "permitted": {what: may_read(actor, what) for what in ("history", "timeliness", "review_ledger")},
         "timeline": review_timeline(viewer.services.app, review_id, viewer.today)
-        if permitted(actor, "history")
+        if may_read(actor, "history")
         else None,
         "audit": review_audit_status(viewer.services, review_id, row["version"]),
     }
@@ -253,10 +247,10 @@ def review_page(viewer: Viewer, review_id: UUID) -> dict[str, Any]:
 
 def _review_tables(cursor: Cursor, viewer: Viewer, review_id: UUID) -> dict[str, Table]:
     actor, tables = viewer.actor, {}
-    if permitted(actor, "timeliness"):
+    if may_read(actor, "timeliness"):
         rules = timeliness.review_timeliness(cursor, review_id, today=viewer.today) or []
         tables["timeliness"] = Table("timeliness", "Deadlines", TIMELINESS_COLUMNS, rules)
-    if permitted(actor, "learning_actions"):
+    if may_read(actor, "learning_actions"):
         actions = learning_actions.list_actions(
             cursor,
             today=viewer.today,

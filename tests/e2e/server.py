@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from domain.values import Role
-from service.audit.checkpoints import generate_key_file
+from projections.audit.checkpoints import generate_key_file
 from service.tokens import issue_token
 
 SECRET = "e2e-test-secret-that-is-long-enough-for-hs256"

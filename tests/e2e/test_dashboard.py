@@ -20,10 +20,10 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from domain.values import Role
+from service.cli.demo import DEMO_USERS
 from service.dashboard.labels import rule_label
 from service.dashboard.session import COOKIE
 from service.dashboard.tables import long_date, pounds
-from service.demo import DEMO_USERS
 from service.tokens import issue_token
 from tests.e2e.server import SECRET, Client, Server
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from domain.values import Role
 from projections.engine import ProjectionEngine
-from service.api.app import create_app
+from service.app import create_app
 from tests.e2e.bodies import body, notification
 from tests.hostile.conftest import bearer, settings_for
 from tests.integration.counting_projection import CountingProjection, applied, every_position
@@ -27,7 +27,7 @@ def test_with_fast_inserts_concurrent_commands_are_each_applied_exactly_once(pos
         manager = bearer(Role.BOARD_MANAGER)
         reviews = [client.post("/reviews", json=notification(f"F-{n}"), headers=manager).json()["id"] for n in range(4)]
         counting = CountingProjection()
-        engine = ProjectionEngine(services.app, services.db, [counting], batch_size=5)
+        engine = ProjectionEngine(services.app.recorder, services.db, [counting], batch_size=5)
         engine.setup()
         engine.start_in_background()  # follows the log while the commands race, as a worker would
 

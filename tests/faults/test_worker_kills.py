@@ -17,12 +17,12 @@ import time
 from pathlib import Path
 
 from benchmarks.dataset import generate
+from projections.audit.checkpoints import generate_key_file
 from projections.catalog import read_models
 from projections.engine import ProjectionEngine
+from projections.storage import Database
 from service.application import CaseReviews, open_application
-from service.audit.checkpoints import generate_key_file
 from service.settings import Settings
-from service.storage import Database
 from tests.integration.test_projection_crash import read_model_rows
 
 KILLS = int(os.environ.get("SCR_FAULT_KILLS", "4"))
@@ -90,7 +90,7 @@ def test_a_worker_killed_at_random_points_while_commands_flow_leaves_every_read_
 
     settings = Settings(database_url=postgres_url, jwt_secret=SECRET, signing_key=Path(env["SCR_SIGNING_KEY"]))
     db = Database(postgres_url)
-    engine = ProjectionEngine(app, db, read_models(settings))
+    engine = ProjectionEngine(app.recorder, db, read_models(settings))
     head = engine.head()
     worker = start_worker(env, log)
     try:

@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute, Route
 
 from domain.values import Role
-from service.api.app import create_app
-from service.api.deps import ServiceObjects
-from service.audit.checkpoints import generate_key_file
+from projections.audit.checkpoints import generate_key_file
+from service.app import create_app
+from service.services import ServiceObjects
 from service.settings import Settings
 from tests.conftest import postgres_schema_url
 from tests.e2e.bodies import BODIES, body, notification

@@ -10,14 +10,14 @@ from typing import Any
 
 import psycopg
 
-from projections.audit_log import AuditLogProjection
+from projections.audit import tree
+from projections.audit.checkpoints import Checkpoint, checkpoint_dir, generate_key_file, load_signing_key, public_bytes
+from projections.audit.projection import AuditLogProjection
+from projections.audit.verify import Report, verify_log
 from projections.engine import ProjectionEngine
+from projections.storage import Database, DatabaseUrl
 from service.application import CaseReviews, open_application
-from service.audit import tree
-from service.audit.checkpoints import Checkpoint, checkpoint_dir, generate_key_file, load_signing_key, public_bytes
-from service.audit.verify import Report, verify_log
 from service.settings import Settings
-from service.storage import Database, DatabaseUrl
 from tests.builders import record_cspr_published_under_override, record_every_event
 
 
@@ -82,7 +82,7 @@ def audited_store(url: str, tmp_path: Path) -> Iterator[Audited]:
     db = Database(url)
     review_id = record_every_event(app)
     record_cspr_published_under_override(app)
-    engine = ProjectionEngine(app, db, [AuditLogProjection(settings)], batch_size=7)
+    engine = ProjectionEngine(app.recorder, db, [AuditLogProjection(settings)], batch_size=7)
     engine.setup()
     audited = Audited(url, app, db, engine, settings, review_id)
     audited.catch_up_and_checkpoint()

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from projections.base import LogEvent
+from projections.storage import Cursor, Database
 from service.application import CaseReviews
-from service.storage import Cursor, Database
 
 
 class CountingProjection:

@@ -12,9 +12,9 @@ from pathlib import Path
 from projections.base import Projection
 from projections.catalog import read_models
 from projections.engine import ProjectionEngine
+from projections.storage import Database
 from service.application import open_application
 from service.settings import Settings
-from service.storage import Database
 from tests.integration.counting_projection import CountingProjection
 
 BATCH_SIZE = 20
@@ -28,7 +28,7 @@ def projections(url: str, counting: CountingProjection) -> list[Projection]:
 def main(url: str, marker: str, pause: str) -> None:
     app, db = open_application(url), Database(url)
     counting = CountingProjection(pause_seconds=float(pause), batch_marker=Path(marker))
-    engine = ProjectionEngine(app, db, projections(url, counting), batch_size=BATCH_SIZE)
+    engine = ProjectionEngine(app.recorder, db, projections(url, counting), batch_size=BATCH_SIZE)
     engine.setup()
     engine.catch_up()
     db.close()

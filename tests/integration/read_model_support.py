@@ -11,9 +11,9 @@ import pytest
 
 from projections.base import LogEvent, Projection
 from projections.catalog import read_models as catalog_read_models
+from projections.storage import Cursor, Database
 from service.application import CaseReviews, open_application
 from service.settings import Settings
-from service.storage import Cursor, Database
 
 
 class ReadModels:

@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from domain.values import Role
-from service.api.answer_cache import AnswerCache
-from service.api.app import create_app
+from service.answer_cache import AnswerCache
+from service.app import create_app
 from service.application import open_application
 from tests.builders import BOARD, admin, ctx, notification
 from tests.integration.test_api_service import bearer, settings_for

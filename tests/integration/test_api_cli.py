@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from domain.values import Actor, Role
-from service.cli import main
+from service.cli.main import main
 from service.settings import DEMO_JWT_SECRET
 from service.tokens import verify_token
 

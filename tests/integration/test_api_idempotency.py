@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.api import idempotency
+from projections.storage import Database
+from service import idempotency
 from service.api.problems import ApiProblem
-from service.storage import Database
 
 PRINT = idempotency.fingerprint("POST", "/reviews", "u", {"case_ref": "A"})
 

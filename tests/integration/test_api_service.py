@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.values import Role, Stage
+from projections.audit.checkpoints import generate_key_file
 from service.api import schemas
-from service.api.app import create_app
+from service.app import create_app
 from service.application import open_application
-from service.audit.checkpoints import generate_key_file
-from service.demo import load_demo
+from service.cli.demo import load_demo
 from service.settings import Settings
 from service.tokens import issue_token
 from tests.conftest import POSTGRES_URL

@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.values import RecommendationScope, Role
-from service.api.app import create_app
+from projections.audit import tree
+from projections.audit.checkpoints import generate_key_file, load_signing_key
+from projections.audit.history import notifications_of
+from projections.audit.leaves import event_leaf
+from service.app import create_app
 from service.application import open_application
-from service.audit import tree
-from service.audit.checkpoints import generate_key_file, load_signing_key
-from service.audit.leaves import event_leaf
-from service.history import notifications_of
 from service.settings import Settings
 from service.tokens import issue_token
 from tests.builders import BOARD, ctx, record_every_event

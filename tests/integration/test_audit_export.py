@@ -11,10 +11,10 @@ import orjson
 import pytest
 
 from domain.errors import NotFound
-from service.audit.checkpoints import checkpoint_dir, read_file
-from service.audit.export import verify_export
-from service.cli import main
-from service.history import review_history
+from projections.audit.checkpoints import checkpoint_dir, read_file
+from projections.audit.export import verify_export
+from projections.audit.history import review_history
+from service.cli.main import main
 from service.time_travel import review_as_of
 from tests.integration.audit_fixtures import Audited, audited_store
 

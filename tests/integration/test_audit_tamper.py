@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from domain.values import RecommendationScope
-from service.audit.checkpoints import checkpoint_dir, read_file
+from projections.audit.checkpoints import checkpoint_dir, read_file
 from tests.builders import ctx
 from tests.integration.audit_fixtures import Audited, audited_store
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from projections.audit_log import AuditLogProjection
-from service.audit import store
+from projections.audit import store
+from projections.audit.projection import AuditLogProjection
 from tests.builders import BOARD, ctx, notification
 from tests.integration.audit_fixtures import Audited, audited_store
 

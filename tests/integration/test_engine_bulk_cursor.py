@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from projections.bulk_cursor import BulkCursor, copy_statement
-from service.storage import Database
+from projections.storage import Database
 
 ROWS = [(n, f"name {n}", uuid4(), date(2026, 1, 1 + n % 28), None if n % 3 else b"\x00\xff") for n in range(50)]
 CREATE = "CREATE TABLE t (n BIGINT PRIMARY KEY, name TEXT, id UUID, on_date DATE, raw BYTEA)"

@@ -15,10 +15,10 @@ import pytest
 from projections import tracking
 from projections.catalog import read_models
 from projections.engine import ProjectionEngine
+from projections.storage import Database
 from service.application import open_application
-from service.cli import main
+from service.cli.main import main
 from service.settings import Settings
-from service.storage import Database
 from tests.builders import record_every_event
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ def test_rebuilding_an_unknown_read_model_is_refused_with_the_known_names(record
 def test_status_exits_1_and_says_where_a_stopped_read_model_stopped(recorded, capsys):
     db = Database(recorded)
     app = open_application(recorded)
-    ProjectionEngine(app, db, read_models(Settings())).setup()
+    ProjectionEngine(app.recorder, db, read_models(Settings())).setup()
     with db.transaction() as cursor:
         tracking.record_error(cursor, "case_status", position=5, error="ValueError: bad event")
     db.close()
@@ -85,7 +85,7 @@ def test_the_worker_catches_up_then_stops_cleanly_on_sigterm(postgres_url):
         text=True,
     )
     db = Database(postgres_url)
-    engine = ProjectionEngine(app, db, read_models(Settings(database_url=postgres_url, jwt_secret="x" * 16)))
+    engine = ProjectionEngine(app.recorder, db, read_models(Settings(database_url=postgres_url, jwt_secret="x" * 16)))
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not (worker.poll() is None and caught_up(engine, head)):

@@ -13,8 +13,8 @@ from domain.errors import Duplicate, NotFound, UnknownReference, VersionConflict
 from domain.learning_action import LearningAction
 from domain.review import CaseReview
 from domain.values import HoldKind, Stage
+from projections.storage import DatabaseUrl
 from service.application import CaseReviews, open_application
-from service.storage import DatabaseUrl
 from tests.builders import BOARD, admin, ctx, notification, record_cspr_published_under_override, record_every_event
 
 

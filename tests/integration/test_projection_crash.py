@@ -14,8 +14,8 @@ import psycopg
 from psycopg import sql
 
 from projections.engine import ProjectionEngine
+from projections.storage import Database, DatabaseUrl
 from service.application import CaseReviews, open_application
-from service.storage import Database, DatabaseUrl
 from tests.builders import record_cspr_published_under_override, record_every_event
 from tests.integration.counting_projection import CountingProjection
 from tests.integration.crash_worker import BATCH_SIZE, projections
@@ -83,7 +83,7 @@ def test_a_worker_killed_mid_batch_resumes_and_applies_every_event_exactly_once(
     restarted = start_worker(postgres_url, tmp_path / "after-restart", pause=0)
     assert restarted.wait(timeout=120) == 0
 
-    engine = ProjectionEngine(app, db, projections(postgres_url, counting), batch_size=BATCH_SIZE)
+    engine = ProjectionEngine(app.recorder, db, projections(postgres_url, counting), batch_size=BATCH_SIZE)
     assert [(s.name, s.position, s.error) for s in engine.status()] == [
         (p.name, positions[-1], None) for p in engine.projections
     ]

@@ -14,9 +14,9 @@ from domain.values import HoldKind, Regime
 from projections import case_status, cost_ledger, learning_actions, timeliness
 from projections.engine import ProjectionEngine
 from projections.review_facts import deadline_rules
+from projections.storage import Cursor, Database
 from service.application import CaseReviews, open_application
 from service.settings import Settings
-from service.storage import Cursor, Database
 from tests.builders import (
     BOARD,
     TODAY,
@@ -147,7 +147,7 @@ def sqlite_answers(url: str) -> Iterator[dict[str, Any]]:
 def engine_answers(url: str) -> Iterator[dict[str, Any]]:
     app, db = open_application(url), Database(url)
     try:
-        engine = ProjectionEngine(app, db, every_read_model(), batch_size=5)
+        engine = ProjectionEngine(app.recorder, db, every_read_model(), batch_size=5)
         engine.setup()
         review_ids = record_all(app)
         engine.catch_up()

@@ -25,7 +25,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from domain.base import Aggregate
 from domain.review import CaseReview
 from domain.values import Actor, Recipient, Regime, Role
-from service.storage import OrjsonTranscoder, PydanticMapper
+from projections.storage import OrjsonTranscoder, PydanticMapper
 from tests.integration.test_event_store import event_classes
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "stored_events_v1.json"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from service.audit.checkpoints import Checkpoint, generate_key_file, read_file, sign, write_file
+from projections.audit.checkpoints import Checkpoint, generate_key_file, read_file, sign, write_file
 
 ROOT = bytes(range(32))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from service.audit.leaves import event_leaf, leaf_data, recorded_instant
+from projections.audit.leaves import event_leaf, leaf_data, recorded_instant
 
 ID = UUID("dfeea88e-afa2-5703-9a13-0faf83254eba")
 STATE = b'{"timestamp":"2026-11-27T09:55:50.904355Z","case_ref":"KI-2008"}'

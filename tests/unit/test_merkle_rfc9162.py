@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from service.audit import merkle
+from projections.audit import merkle
 
 
 def sha(data: bytes) -> bytes:

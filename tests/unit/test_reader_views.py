@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.values import Role
-from service.api.access import for_reader
+from service.access import for_reader
 from tests.builders import ctx
 
 ROW = {

@@ -13,8 +13,8 @@ from uuid import uuid4
 
 import orjson
 
+from projections.storage import Cursor, Database
 from service.api.problems import ApiProblem
-from service.storage import Cursor, Database
 
 TABLE_SQL = """
 CREATE TABLE IF NOT EXISTS scr_idempotency (

@@ -24,7 +24,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from service.settings import Settings
+from projections.settings import StoreSettings
 
 ORIGIN = "scr-ledger/CaseReviews"
 
@@ -109,7 +109,7 @@ def public_bytes(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def signing_key_path(settings: Settings) -> Path:
+def signing_key_path(settings: StoreSettings) -> Path:
     """SCR_SIGNING_KEY, or on the embedded store a key file in the data directory."""
     if settings.signing_key is not None:
         return settings.signing_key
@@ -118,7 +118,7 @@ def signing_key_path(settings: Settings) -> Path:
     return settings.data_dir / "signing-key.pem"
 
 
-def load_signing_key(settings: Settings) -> Ed25519PrivateKey:
+def load_signing_key(settings: StoreSettings) -> Ed25519PrivateKey:
     """The signing key; the embedded demo's is generated on first use (readable by its owner only)."""
     path = signing_key_path(settings)
     if not path.exists() and settings.signing_key is None:
@@ -129,7 +129,7 @@ def load_signing_key(settings: Settings) -> Ed25519PrivateKey:
     return key
 
 
-def trusted_public_key(settings: Settings) -> bytes | None:
+def trusted_public_key(settings: StoreSettings) -> bytes | None:
     """The operator's public key if its key file is readable here, else None (e.g. on an auditor's machine).
 
     Never generates a key: verifying must not change what it verifies against."""
@@ -152,7 +152,7 @@ def generate_key_file(path: Path) -> None:
         file.write(pem)
 
 
-def checkpoint_dir(settings: Settings) -> Path:
+def checkpoint_dir(settings: StoreSettings) -> Path:
     """Where checkpoint JSON files are written for auditors to copy."""
     return settings.checkpoint_dir or settings.data_dir / "checkpoints"
 

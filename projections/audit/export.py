@@ -13,12 +13,12 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from service.audit import store, tree
-from service.audit.checkpoints import Checkpoint
-from service.audit.leaves import FORMAT, event_leaf
-from service.audit.merkle import verify_consistency, verify_inclusion
-from service.history import history_row
-from service.storage import Cursor, OrjsonTranscoder, PydanticMapper
+from projections.audit import store, tree
+from projections.audit.checkpoints import Checkpoint
+from projections.audit.history import history_row
+from projections.audit.leaves import FORMAT, event_leaf
+from projections.audit.merkle import verify_consistency, verify_inclusion
+from projections.storage import Cursor, OrjsonTranscoder, PydanticMapper
 
 EXPORT_FORMAT = "scr-ledger audit export v1"
 

@@ -9,11 +9,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from service.audit import store
-from service.audit.checkpoints import Checkpoint, key_id
-from service.audit.leaves import record_leaf
-from service.audit.merkle import Frontier
-from service.storage import Cursor, Database
+from projections.audit import store
+from projections.audit.checkpoints import Checkpoint, key_id
+from projections.audit.leaves import record_leaf
+from projections.audit.merkle import Frontier
+from projections.storage import Cursor, Database
 
 PAGE = 10_000
 # Positions start at 1, but a row forged below that would still show in a review's history: read from the very bottom.

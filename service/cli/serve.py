@@ -35,7 +35,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     uvicorn.run(
-        "service.api.app:app_from_environment",
+        "service.app:app_from_environment",
         factory=True,
         host=args.host,
         port=args.port,

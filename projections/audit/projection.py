@@ -6,11 +6,11 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from projections.audit import store, tree
+from projections.audit.checkpoints import SigningKeyMissing, checkpoint_dir, load_signing_key
 from projections.base import LogEvent
-from service.audit import store, tree
-from service.audit.checkpoints import SigningKeyMissing, checkpoint_dir, load_signing_key
-from service.settings import Settings
-from service.storage import Cursor
+from projections.settings import StoreSettings
+from projections.storage import Cursor
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ class AuditLogProjection:
 
     name = "audit_log"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: StoreSettings) -> None:
         self.settings = settings
         self._warned = False
 

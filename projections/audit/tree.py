@@ -8,12 +8,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from projections.audit import store
+from projections.audit.checkpoints import Checkpoint, sign, write_file
+from projections.audit.leaves import event_leaf
+from projections.audit.merkle import Frontier, consistency_ranges, fold, inclusion_ranges, prove, tiling
 from projections.base import LogEvent
-from service.audit import store
-from service.audit.checkpoints import Checkpoint, sign, write_file
-from service.audit.leaves import event_leaf
-from service.audit.merkle import Frontier, consistency_ranges, fold, inclusion_ranges, prove, tiling
-from service.storage import Cursor
+from projections.storage import Cursor
 
 
 class ProofUnavailable(Exception):

@@ -1,4 +1,4 @@
-"""Who may read what (API.md conventions), in one table beside domain.permissions' command table."""
+"""How a read is scoped to its reader: the board and agency a list covers, what the Panel may not see."""
 
 from __future__ import annotations
 
@@ -7,28 +7,10 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import Forbidden, NotFound
-from domain.permissions import ADMIN, CHAIR, LEAD, MANAGER, PANEL, sees_board
+from domain.permissions import sees_board
 from domain.values import Actor, Role
 from projections import case_status
-from service.storage import Cursor
-
-AUDITOR = Role.AUDITOR
-
-READ_ROLES: dict[str, frozenset[Role]] = {
-    "reviews": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
-    # As-of state is rebuilt from events that carry child details: never for the national panel.
-    "review_as_of": frozenset({CHAIR, AUDITOR}),
-    "timeliness": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
-    "review_ledger": frozenset({MANAGER, CHAIR, AUDITOR}),
-    "board_ledger": frozenset({MANAGER, CHAIR, AUDITOR, ADMIN}),
-    "learning_actions": frozenset({MANAGER, CHAIR, AUDITOR, LEAD, PANEL}),
-}
-
-
-def require_read(actor: Actor, what: str) -> None:
-    """Refuse a read the actor's role may not make."""
-    if actor.role not in READ_ROLES[what]:
-        raise Forbidden(f"the role {actor.role} may not read {what.replace('_', ' ')}")
+from projections.storage import Cursor
 
 
 def board_scope(actor: Actor, requested: str | None) -> str | None:

@@ -11,8 +11,8 @@ from uuid import UUID
 
 import orjson
 
-from service.audit import store, tree
-from service.audit.checkpoints import (
+from projections.audit import store, tree
+from projections.audit.checkpoints import (
     Checkpoint,
     SigningKeyMissing,
     checkpoint_dir,
@@ -20,23 +20,23 @@ from service.audit.checkpoints import (
     read_file,
     trusted_public_key,
 )
-from service.audit.export import ExportUnavailable, build_export, verify_export
-from service.audit.verify import Report, verify_log
+from projections.audit.export import ExportUnavailable, build_export, verify_export
+from projections.audit.verify import Report, verify_log
+from projections.storage import Database
 from service.settings import Settings
-from service.storage import Database
 
 
 @contextmanager
 def _audit_tree(settings: Settings, *, catch_up: bool) -> Iterator[Database]:
     """Our tables' database, with the audit tree brought up to the head of the log if asked."""
-    from projections.audit_log import AuditLogProjection
+    from projections.audit.projection import AuditLogProjection
     from projections.engine import ProjectionEngine
     from service.application import open_application
 
     db = Database(settings.url)
     app = open_application(settings.url)
     try:
-        engine = ProjectionEngine(app, db, [AuditLogProjection(settings)])
+        engine = ProjectionEngine(app.recorder, db, [AuditLogProjection(settings)])
         engine.setup()
         if catch_up:
             engine.catch_up()

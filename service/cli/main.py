@@ -6,22 +6,22 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from service.audit_commands import add_audit_commands
-from service.projection_commands import add_projection_commands
-from service.serve import add_serve_commands
+from service.cli.audit import add_audit_commands
+from service.cli.projections import add_projection_commands
+from service.cli.serve import add_serve_commands
 from service.settings import Settings
 
 
 def demo_load(settings: Settings, args: argparse.Namespace) -> int:
     """Load the demonstration boards and reviews (once)."""
-    from service.demo import demo_load
+    from service.cli.demo import demo_load
 
     return demo_load(settings, args)
 
 
 def demo_tokens(settings: Settings, args: argparse.Namespace) -> int:
     """Print a demo token per role."""
-    from service.demo import demo_tokens
+    from service.cli.demo import demo_tokens
 
     return demo_tokens(settings, args)
 
@@ -68,7 +68,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"scr: invalid settings: {error}", file=sys.stderr)
         return 2
     return int(args.run(settings, args))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

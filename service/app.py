@@ -1,26 +1,25 @@
-"""The one composition root: `create_app(settings)` builds the application, store, engine and routes."""
+"""The one composition root: `create_app(settings)` wires the services, the API routes and the dashboard."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from service.api import (
-    idempotency,
     routes_action_commands,
     routes_audit,
     routes_ops,
     routes_reads,
     routes_review_commands,
 )
-from service.api.deps import ServiceObjects
 from service.api.observability import ProjectionCollector, install_observability
 from service.api.outage import Outage, install_outage_breaker
 from service.api.problems import install_problem_handlers
 from service.dashboard import install_dashboard
+from service.services import open_services
 from service.settings import Settings
 
 DESCRIPTION = """The serious case review ledger: every decision an immutable event with who, when and why.
@@ -65,45 +64,6 @@ def create_app(settings: Settings) -> FastAPI:
         api.include_router(module.router)
     install_dashboard(api)
     return api
-
-
-def open_services(settings: Settings) -> ServiceObjects:
-    """Open the event store, our tables and the projection engine; create missing tables."""
-    from projections.catalog import read_models
-    from projections.engine import ProjectionEngine
-    from service.application import open_application
-    from service.storage import Database
-
-    with schema_lock(settings):
-        app = open_application(settings.url, fast_inserts=settings.fast_inserts)
-        db = Database(settings.url)
-        with db.transaction() as cursor:
-            idempotency.create_table(cursor)
-        engine = ProjectionEngine(app, db, read_models(settings))
-        engine.setup()
-    return ServiceObjects(app=app, db=db, engine=engine, settings=settings)
-
-
-# Any fixed number: PostgreSQL advisory locks are named by integers.
-SCHEMA_LOCK = 7_201_326
-
-
-@contextmanager
-def schema_lock(settings: Settings) -> Iterator[None]:
-    """On PostgreSQL, one process at a time creates tables: concurrent CREATE ... IF NOT EXISTS can collide."""
-    if not settings.is_postgres:
-        yield
-        return
-    import psycopg
-
-    from service.storage import DatabaseUrl
-
-    with psycopg.connect(DatabaseUrl(settings.url).conninfo(), autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
-        try:
-            yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
 
 def app_from_environment() -> FastAPI:

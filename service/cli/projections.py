@@ -16,9 +16,9 @@ from tqdm import tqdm
 
 from projections.catalog import read_models
 from projections.engine import ProjectionEngine, ProjectionStatus
+from projections.storage import Database
 from service.application import open_application
 from service.settings import Settings
-from service.storage import Database
 
 ABOUT = (
     "Read models (projections) are the tables that dashboards, the National Panel and the API read: "
@@ -33,7 +33,7 @@ def opened_engine(settings: Settings) -> Iterator[ProjectionEngine]:
     app = open_application(settings.url)
     db = Database(settings.url)
     try:
-        engine = ProjectionEngine(app, db, read_models(settings))
+        engine = ProjectionEngine(app.recorder, db, read_models(settings))
         engine.setup()
         yield engine
     finally:

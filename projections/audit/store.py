@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from service.audit.checkpoints import Checkpoint
-from service.audit.merkle import Node
-from service.storage import Cursor, Database, SqliteCursor
+from projections.audit.checkpoints import Checkpoint
+from projections.audit.merkle import Node
+from projections.storage import Cursor, Database, SqliteCursor
 
 SQLITE_EVENTS = "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events"
 POSTGRES_EVENTS = "SELECT notification_id, originator_id, originator_version, topic, state FROM casereviews_events"

@@ -1,0 +1,7 @@
+"""`python -m service.cli`: the same as the `scr` command."""
+
+import sys
+
+from service.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,68 @@
+"""What one service process opens: the application, our own tables and the projection engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Annotated
+
+import psycopg
+from fastapi import Depends, Request
+
+from projections.catalog import read_models
+from projections.engine import ProjectionEngine
+from projections.storage import Database, DatabaseUrl
+from service import idempotency
+from service.answer_cache import AnswerCache
+from service.application import CaseReviews, open_application
+from service.settings import Settings
+
+
+@dataclass
+class ServiceObjects:
+    """What a route or page needs: the application, our own tables, the projection engine and the settings."""
+
+    app: CaseReviews
+    db: Database
+    engine: ProjectionEngine
+    settings: Settings
+    answers: AnswerCache = field(default_factory=AnswerCache)
+
+
+def open_services(settings: Settings) -> ServiceObjects:
+    """Open the event store, our tables and the projection engine; create missing tables."""
+    with schema_lock(settings):
+        app = open_application(settings.url, fast_inserts=settings.fast_inserts)
+        db = Database(settings.url)
+        with db.transaction() as cursor:
+            idempotency.create_table(cursor)
+        engine = ProjectionEngine(app.recorder, db, read_models(settings))
+        engine.setup()
+    return ServiceObjects(app=app, db=db, engine=engine, settings=settings)
+
+
+# Any fixed number: PostgreSQL advisory locks are named by integers.
+SCHEMA_LOCK = 7_201_326
+
+
+@contextmanager
+def schema_lock(settings: Settings) -> Iterator[None]:
+    """On PostgreSQL, one process at a time creates tables: concurrent CREATE ... IF NOT EXISTS can collide."""
+    if not settings.is_postgres:
+        yield
+        return
+    with psycopg.connect(DatabaseUrl(settings.url).conninfo(), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+
+
+def _services(request: Request) -> ServiceObjects:
+    services: ServiceObjects = request.app.state.services
+    return services
+
+
+Services = Annotated[ServiceObjects, Depends(_services)]
