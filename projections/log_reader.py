@@ -24,7 +24,8 @@ import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
+from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import ApplicationRecorder
@@ -71,7 +72,8 @@ class SqliteLog:
 
     def read(self, after: int, upto: int, limit: int) -> list[LogEvent]:
         return [
-            LogEvent(n.id, n.originator_id, n.originator_version, n.topic, n.state)
+            # The library types ids as UUID | str for other stores; these recorders return UUIDs.
+            LogEvent(n.id, cast(UUID, n.originator_id), n.originator_version, n.topic, n.state)
             for n in self._recorder.select_notifications(start=after + 1, limit=limit, stop=upto)
         ]
 

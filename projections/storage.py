@@ -197,14 +197,14 @@ class Database:
             with self._pool.connection() as conn, conn.transaction(), conn.cursor(binary=binary) as cursor:
                 yield cast(Cursor, cursor)
             return
-        conn = self._sqlite_connection()
-        conn.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        sqlite = self._sqlite_connection()
+        sqlite.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
         try:
-            yield SqliteCursor(conn.cursor())
+            yield SqliteCursor(sqlite.cursor())
         except BaseException:
-            conn.rollback()
+            sqlite.rollback()
             raise
-        conn.commit()
+        sqlite.commit()
 
     def _sqlite_connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)

@@ -24,7 +24,7 @@ def review_history(app: EventStore, review_id: UUID) -> list[dict[str, Any]]:
     return [
         {
             **history_row(n.id, app.mapper.to_domain_event(n)),
-            "hash": event_leaf(n.id, n.originator_id, n.originator_version, n.topic, n.state).hex(),
+            "hash": event_leaf(n.id, review_id, n.originator_version, n.topic, n.state).hex(),
         }
         for n in notifications_of(app, review_id)
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 from projections.audit import store
@@ -38,28 +38,26 @@ def review_audit_status(services: ServiceObjects, review_id: UUID, version: int)
             export = build_export(cursor, review_id, checkpoint, postgres=services.db.is_postgres)
         except ExportUnavailable:
             export = None
-    base = {
-        "checkpoint_size": checkpoint.size,
-        "root_hash": checkpoint.root.hex(),
-        "recorded_at": checkpoint.recorded_at,
-        "key_id": checkpoint.key_id,
-        "key_trusted": trusted_public_key(services.settings) == checkpoint.public_key,
-    }
+    found = AuditStatus(
+        False,
+        "",
+        checkpoint_size=checkpoint.size,
+        root_hash=checkpoint.root.hex(),
+        recorded_at=checkpoint.recorded_at,
+        key_id=checkpoint.key_id,
+        key_trusted=trusted_public_key(services.settings) == checkpoint.public_key,
+    )
     if export is None:
-        return AuditStatus(
-            False,
-            f"None of this review's events is in checkpoint {checkpoint.size} yet.",
-            events_pending=version,
-            **base,
-        )
+        summary = f"None of this review's events is in checkpoint {checkpoint.size} yet."
+        return replace(found, summary=summary, events_pending=version)
     check = verify_export(export, checkpoint)
     covered = len(check.history)
     if not check.verified:
-        return AuditStatus(False, f"Verification failed: {check.problems[0]}", events_covered=covered, **base)
-    return AuditStatus(
-        True,
-        f"Verified: events 1 to {covered} of this review are included in checkpoint {checkpoint.size}.",
+        return replace(found, summary=f"Verification failed: {check.problems[0]}", events_covered=covered)
+    return replace(
+        found,
+        verified=True,
+        summary=f"Verified: events 1 to {covered} of this review are included in checkpoint {checkpoint.size}.",
         events_covered=covered,
         events_pending=version - covered,
-        **base,
     )
