@@ -13,7 +13,7 @@ from eventsourcing.domain import Aggregate as LibraryAggregate
 from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from domain.errors import DateInFuture, DateOrder, InvalidValue, RationaleRequired
+from domain.errors import DateInFuture, InvalidValue, RationaleRequired
 from domain.values import Actor
 
 
@@ -103,12 +103,6 @@ def require_rationale(rationale: str | None, field: str = "rationale") -> str:
     if rationale is None or not rationale.strip():
         raise RationaleRequired("a rationale is required for this decision", field=field)
     return rationale.strip()
-
-
-def require_not_after(earlier: date, later: date, *, field: str, detail: str) -> None:
-    """Refuse dates in an impossible order (e.g. a hold lifted before it was placed)."""
-    if later < earlier:
-        raise DateOrder(detail, field=field)
 
 
 def require_not_future(on: date, today: date, *, field: str) -> None:

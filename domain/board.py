@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -28,6 +29,20 @@ def check_financial_year(financial_year: str) -> str:
             "a financial year is written like 2014-15 (April 2014 to March 2015)", field="financial_year"
         )
     return financial_year
+
+
+def financial_year_of(on: date) -> str:
+    """The financial year a date falls in: 31 March 2015 is in 2014-15, 1 April 2015 in 2015-16."""
+    return _written(on.year if on.month >= 4 else on.year - 1)
+
+
+def shift_financial_year(financial_year: str, years: int) -> str:
+    """The financial year `years` after (or before) this one: 2014-15 + 1 = 2015-16."""
+    return _written(int(check_financial_year(financial_year)[:4]) + years)
+
+
+def _written(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
 
 
 class Board(Aggregate):

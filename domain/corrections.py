@@ -1,13 +1,14 @@
-"""Corrections: which fields of which events can be put right, and how that reaches the state."""
+"""Corrections: which fields of which events can be put right, and where that reaches the state."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from domain.errors import CorrectionInvalid
+from domain.review_facts import HOLD_SETS, SETS, SETS_FIRST
 
 # Identity and bookkeeping fields are never corrected: they tie the record together.
 NOT_CORRECTABLE = frozenset(
@@ -33,29 +34,22 @@ NOT_CORRECTABLE = frozenset(
     }
 )
 
-# Corrections that change computed state (deadlines, holds); others are recorded and shown only. A
-# decision or closure may be repeated: the state holds the latest, so only its correction moves it.
+# Corrections that change computed state (deadlines, holds); others are recorded and shown only. The
+# dates an event sets (domain.review_facts) are the dates its correction moves. A decision or closure may
+# be repeated: the state holds the latest, so only its correction moves it.
 REVIEW_DATES = {
-    ("Notified", "notified_on"): "notified_on",
-    ("RapidReviewCompleted", "completed_on"): "rapid_review_completed_on",
-    ("InitiationDecided", "decided_on"): "decided_on",
-    ("ReportAccepted", "accepted_on"): "accepted_on",
-    ("PublicationDecided", "planned_on"): "publication_planned_on",
-    ("PublicationDecided", "decided_on"): "publication_decided_on",
-    ("Published", "published_on"): "published_on",
-    ("Closed", "closed_on"): "closed_on",
+    (event_type, field): fact for event_type, sets in SETS.items() for fact, field in sets if fact.endswith("_on")
 }
-# Milestones met by the first event of a kind (later ones repeat it): only its correction moves them.
-FIRST_DATES = {
-    ("PrePublicationCopiesSent", "sent_on"): "pre_publication_copy_sent_on",
-}
-HOLD_FIELDS = {
-    ("LegalHoldPlaced", "placed_on"): "placed_on",
-    ("LegalHoldPlaced", "blocks_publication"): "blocks_publication",
-    ("LegalHoldPlaced", "reference"): "reference",
-    ("LegalHoldPlaced", "kind"): "kind",
-    ("LegalHoldLifted", "lifted_on"): "lifted_on",
-}
+# Milestones met by the first event of a kind (later ones repeat it): only its correction moves them. (The
+# Panel's not-initiating milestone is not here: the first PanelNotified need not be the one that met it.)
+FIRST_DATES = {("PrePublicationCopiesSent", "sent_on"): SETS_FIRST["PrePublicationCopiesSent"][0]}
+HOLD_FIELDS = {(event_type, field): field for event_type, fields in HOLD_SETS.items() for field in fields}
+# The event types whose corrections depend on being the first or latest of their kind.
+COUNTED_TYPES = frozenset(event_type for event_type, _ in (*REVIEW_DATES, *FIRST_DATES))
+
+# Where a correction reaches: the review's own fact, a field of the hold the corrected event concerns,
+# or a field of the notified child or incident; with the name of the attribute, field or key.
+Target = tuple[Literal["review", "hold", "child", "incident"], str]
 
 
 def field_annotation(event_class: type[BaseModel], path: str) -> Any:
@@ -91,33 +85,38 @@ def corrected_date(aggregate_class: type, event_type: str, path: str, value: Any
     return typed if isinstance(typed, date) else None
 
 
+def correction_target(event_type: str, path: str, *, first: bool, latest: bool, hold: bool) -> Target | None:
+    """Where a correction of `path` in an event of `event_type` reaches the state, if anywhere.
+
+    `first`/`latest`: the corrected event is the first/latest of its type; `hold`: it concerns a hold the
+    review has. The aggregate applies the answer to its attributes, the read models to their JSON."""
+    key = (event_type, path)
+    if key in REVIEW_DATES and latest:
+        return "review", REVIEW_DATES[key]
+    if key in FIRST_DATES and first:
+        return "review", FIRST_DATES[key]
+    if key in HOLD_FIELDS and hold:
+        return "hold", HOLD_FIELDS[key]
+    if event_type == "Notified" and path.startswith(("incident.", "child.")):
+        part, _, name = path.partition(".")
+        return ("incident" if part == "incident" else "child"), name
+    return None
+
+
 def apply_correction(review: Any, version: int, path: str, value: Any) -> None:
     """Replace the corrected value in the review's state where the state depends on it."""
     event_type, subject = review.applied[version]
-    event_class = getattr(type(review), event_type)
-    typed = TypeAdapter(field_annotation(event_class, path)).validate_python(value)
-    key = (event_type, path)
-    if key in REVIEW_DATES and _latest_of_its_type(review, version):
-        setattr(review, REVIEW_DATES[key], typed)
-    elif key in FIRST_DATES and _first_of_its_type(review, version):
-        setattr(review, FIRST_DATES[key], typed)
-    elif key in HOLD_FIELDS and subject in review.holds:
-        hold = review.holds[subject]
-        review.holds[subject] = hold.model_copy(update={HOLD_FIELDS[key]: typed})
-    elif event_type == "Notified" and path.startswith(("incident.", "child.")):
-        part, _, name = path.partition(".")
+    versions = [v for v, (name, _) in review.applied.items() if name == event_type]
+    target = correction_target(
+        event_type, path, first=version == min(versions), latest=version == max(versions), hold=subject in review.holds
+    )
+    if target is None:
+        return
+    part, name = target
+    typed = TypeAdapter(field_annotation(getattr(type(review), event_type), path)).validate_python(value)
+    if part == "review":
+        setattr(review, name, typed)
+    elif part == "hold":
+        review.holds[subject] = review.holds[subject].model_copy(update={name: typed})
+    else:
         setattr(review, part, getattr(review, part).model_copy(update={name: typed}))
-
-
-def _versions_of_its_type(review: Any, version: int) -> list[int]:
-    """The versions of every applied event of the same type as the one at `version`."""
-    event_type = review.applied[version][0]
-    return [v for v, (name, _) in review.applied.items() if name == event_type]
-
-
-def _latest_of_its_type(review: Any, version: int) -> bool:
-    return max(_versions_of_its_type(review, version)) == version
-
-
-def _first_of_its_type(review: Any, version: int) -> bool:
-    return min(_versions_of_its_type(review, version)) == version

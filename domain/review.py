@@ -10,7 +10,9 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from pydantic import Field, JsonValue
 
-from domain.base import Aggregate, Context, require_not_after, require_not_future, require_rationale
+from domain.base import Aggregate, Context, require_not_future, require_rationale
+from domain.corrections import apply_correction, corrected_date, validate_correction
+from domain.date_order import PLANNED_FIELDS, Proposed, impossible_orders, require_in_order
 from domain.errors import (
     AlreadyResolved,
     CorrectionInvalid,
@@ -26,6 +28,7 @@ from domain.errors import (
     ReversalMismatch,
     UnknownReference,
 )
+from domain.review_facts import hold_changes, review_changes
 from domain.review_values import Child, CostEntry, Criteria, Hold, Incident
 from domain.values import (
     AgencyReportKind,
@@ -80,14 +83,8 @@ class CaseReview(Aggregate):
         notified_on: date
 
         def apply(self, review: CaseReview) -> None:
-            review.board_id = self.board_id
-            review.case_ref = self.case_ref
-            review.regime = self.regime
-            review.child = self.child
-            review.incident = self.incident
-            review.notified_on = self.notified_on
-            review.stage = Stage.NOTIFIED
             review.reset_state()
+            review.apply_facts(self)
 
     class RapidReviewCompleted(Aggregate.Event):
         """CSPR: the rapid review and its outcome."""
@@ -98,9 +95,8 @@ class CaseReview(Aggregate):
         rationale: str
 
         def apply(self, review: CaseReview) -> None:
-            review.rapid_review_completed_on = self.completed_on
+            review.apply_facts(self)
             review.rapid_review_outcome = self.outcome
-            review.stage = Stage.RAPID_REVIEWED
 
     class InitiationDecided(Aggregate.Event):
         """The chair decided whether to initiate a review, against the criteria."""
@@ -114,10 +110,7 @@ class CaseReview(Aggregate):
         rationale: str
 
         def apply(self, review: CaseReview) -> None:
-            review.decision = self.decision
-            review.decided_on = self.decided_on
-            review.contradicts_criteria = self.contradicts_criteria
-            review.stage = Stage.INITIATED if self.decision.initiates else Stage.NOT_INITIATED
+            review.apply_facts(self)
 
     class PanelNotified(Aggregate.Event):
         """The National Panel, DfE or Ofsted was told."""
@@ -128,8 +121,7 @@ class CaseReview(Aggregate):
         sent_on: date
 
         def apply(self, review: CaseReview) -> None:
-            if self.subject is NotificationSubject.NOT_INITIATING and review.panel_told_not_initiating_on is None:
-                review.panel_told_not_initiating_on = self.sent_on
+            review.apply_facts(self)
 
     class PanelAdviceReceived(Aggregate.Event):
         """The Panel's advice on a subject."""
@@ -221,13 +213,7 @@ class CaseReview(Aggregate):
         placed_on: date
 
         def apply(self, review: CaseReview) -> None:
-            review.holds[self.hold_id] = Hold(
-                hold_id=self.hold_id,
-                kind=self.kind,
-                reference=self.reference,
-                blocks_publication=self.blocks_publication,
-                placed_on=self.placed_on,
-            )
+            review.apply_hold(self, self.hold_id)
 
     class LegalHoldLifted(Aggregate.Event):
         """A parallel proceeding ended."""
@@ -238,8 +224,7 @@ class CaseReview(Aggregate):
         outcome: str = LongText
 
         def apply(self, review: CaseReview) -> None:
-            hold = review.holds[self.hold_id]
-            review.holds[self.hold_id] = hold.model_copy(update={"lifted_on": self.lifted_on})
+            review.apply_hold(self, self.hold_id)
 
     class CostRecorded(Aggregate.Event):
         """A ledger entry; a reversal names the entry it reverses by position and version."""
@@ -296,8 +281,7 @@ class CaseReview(Aggregate):
         board_response: str = LongText
 
         def apply(self, review: CaseReview) -> None:
-            review.accepted_on = self.accepted_on
-            review.stage = Stage.REPORT_ACCEPTED
+            review.apply_facts(self)
 
     class RecommendationMade(Aggregate.Event):
         """A recommendation of the review."""
@@ -319,10 +303,7 @@ class CaseReview(Aggregate):
         decided_on: date
 
         def apply(self, review: CaseReview) -> None:
-            review.publication_option = self.option
-            review.publication_planned_on = self.planned_on
-            review.publication_decided_on = self.decided_on
-            review.stage = Stage.PUBLICATION_DECIDED
+            review.apply_facts(self)
 
     class RiskAssessed(Aggregate.Event):
         """Reputational risk, media interest and communications plan before publication."""
@@ -345,8 +326,7 @@ class CaseReview(Aggregate):
         decided_on: date
 
         def apply(self, review: CaseReview) -> None:
-            hold = review.holds[self.hold_id]
-            review.holds[self.hold_id] = hold.model_copy(update={"overridden": True})
+            review.apply_hold(self, self.hold_id)
 
     class PrePublicationCopiesSent(Aggregate.Event):
         """Copies sent to Ofsted, DfE, the Panel or the Secretary of State before publication."""
@@ -356,8 +336,7 @@ class CaseReview(Aggregate):
         sent_on: date
 
         def apply(self, review: CaseReview) -> None:
-            if review.pre_publication_copy_sent_on is None:
-                review.pre_publication_copy_sent_on = self.sent_on
+            review.apply_facts(self)
 
     class Published(Aggregate.Event):
         """The report (or its summary or improvements information) was published."""
@@ -368,8 +347,7 @@ class CaseReview(Aggregate):
         document_sha256: str = Sha256
 
         def apply(self, review: CaseReview) -> None:
-            review.published_on = self.published_on
-            review.stage = Stage.PUBLISHED
+            review.apply_facts(self)
 
     class Corrected(Aggregate.Event):
         """An earlier event of this review put right: the field, its new value, and why."""
@@ -394,9 +372,7 @@ class CaseReview(Aggregate):
         rationale: str
 
         def apply(self, review: CaseReview) -> None:
-            review.stage_before_closure = review.stage
-            review.closed_on = self.closed_on
-            review.stage = Stage.CLOSED
+            review.apply_facts(self)
 
     class Reopened(Aggregate.Event):
         """A closed review opened again (e.g. re-submitted after an inadequate rating)."""
@@ -406,7 +382,7 @@ class CaseReview(Aggregate):
         rationale: str
 
         def apply(self, review: CaseReview) -> None:
-            review.stage = review.stage_before_closure or Stage.NOTIFIED
+            review.apply_facts(self)
 
     # ---- state ----------------------------------------------------------------------------------
 
@@ -444,6 +420,17 @@ class CaseReview(Aggregate):
         self.published_on: date | None = None
         self.stage_before_closure: Stage | None = None
         self.closed_on: date | None = None
+
+    def apply_facts(self, event: Aggregate.Event) -> None:
+        """Change the facts an event changes, by the table the read models run too (domain.review_facts)."""
+        for name, value in review_changes(type(event).__name__, vars(event), vars(self)).items():
+            setattr(self, name, value)
+
+    def apply_hold(self, event: Aggregate.Event, hold_id: UUID) -> None:
+        """Change the hold an event concerns, by the table the read models run too (domain.review_facts)."""
+        changes = hold_changes(type(event).__name__, vars(event))
+        hold = self.holds.get(hold_id)
+        self.holds[hold_id] = Hold(hold_id=hold_id, **changes) if hold is None else hold.model_copy(update=changes)
 
     # ---- derived --------------------------------------------------------------------------------
 
@@ -495,32 +482,13 @@ class CaseReview(Aggregate):
         notified_on: date,
     ) -> CaseReview:
         """Open a review from a serious incident notification."""
-        if incident.discovered_on is not None:
-            require_not_after(
-                incident.occurred_on,
-                incident.discovered_on,
-                field="incident.discovered_on",
-                detail="the incident was discovered before it occurred",
-            )
-        require_not_after(
-            incident.occurred_on,
-            incident.la_aware_on,
-            field="incident.la_aware_on",
-            detail="the local authority became aware before the incident",
-        )
-        if incident.discovered_on is not None:
-            require_not_after(
-                incident.discovered_on,
-                incident.la_aware_on,
-                field="incident.la_aware_on",
-                detail="the local authority became aware before discovery",
-            )
-        require_not_after(
-            incident.la_aware_on,
-            notified_on,
-            field="notified_on",
-            detail="the notification was sent before the local authority was aware",
-        )
+        dates: dict[str, Proposed] = {
+            "occurred_on": (incident.occurred_on, "incident.occurred_on"),
+            "discovered_on": (incident.discovered_on, "incident.discovered_on"),
+            "la_aware_on": (incident.la_aware_on, "incident.la_aware_on"),
+            "notified_on": (notified_on, "notified_on"),
+        }
+        require_in_order(None, dates)
         require_not_future(notified_on, ctx.today, field="notified_on")
         return cls._create(
             cls.Notified,
@@ -542,7 +510,7 @@ class CaseReview(Aggregate):
         if not self.regime.is_cspr:
             raise NotApplicableToRegime(f"a rapid review belongs to the CSPR regimes, not {self.regime}")
         self._require_stage(Stage.NOTIFIED, action="record a rapid review")
-        self._require_on_or_after(self.notified_on, completed_on, "completed_on", "the notification")
+        self._require_in_order(rapid_review_completed_on=(completed_on, "completed_on"))
         require_not_future(completed_on, ctx.today, field="completed_on")
         self._record(
             ctx,
@@ -563,9 +531,7 @@ class CaseReview(Aggregate):
         else:
             self._require_stage(Stage.NOTIFIED, action="decide on initiation")
         why = require_rationale(rationale)
-        self._require_on_or_after(self.incident.la_aware_on, decided_on, "decided_on", "local-authority awareness")
-        if self.rapid_review_completed_on is not None:
-            self._require_on_or_after(self.rapid_review_completed_on, decided_on, "decided_on", "the rapid review")
+        self._require_in_order(decided_on=(decided_on, "decided_on"))
         require_not_future(decided_on, ctx.today, field="decided_on")
         self._record(
             ctx,
@@ -587,7 +553,7 @@ class CaseReview(Aggregate):
             raise InvalidValue("name at least one recipient", field="recipients")
         if subject is NotificationSubject.NOT_INITIATING and self.stage is not Stage.NOT_INITIATED:
             raise InvalidTransition("the Panel can be told of a decision not to initiate only after that decision")
-        self._require_on_or_after(self.notified_on, sent_on, "sent_on", "the notification")
+        self._require_in_order(panel_told_on=(sent_on, "sent_on"))
         require_not_future(sent_on, ctx.today, field="sent_on")
         self._record(
             ctx, self.PanelNotified, recipients=tuple(dict.fromkeys(recipients)), subject=subject, sent_on=sent_on
@@ -598,7 +564,7 @@ class CaseReview(Aggregate):
     ) -> None:
         """Record the Panel's advice."""
         self._require_stage(*OPEN_STAGES, action="record Panel advice")
-        self._require_on_or_after(self.notified_on, received_on, "received_on", "the notification")
+        self._require_in_order(panel_advice_on=(received_on, "received_on"))
         require_not_future(received_on, ctx.today, field="received_on")
         self._record(ctx, self.PanelAdviceReceived, subject=subject, view=view, advice=advice, received_on=received_on)
 
@@ -614,8 +580,11 @@ class CaseReview(Aggregate):
     ) -> None:
         """Record the terms of reference."""
         self._require_stage(*UNDER_REVIEW, action="agree terms of reference (the review must be initiated)")
-        require_not_after(scope_from, scope_to, field="scope_to", detail="the scope ends before it starts")
-        self._require_on_or_after(self._decided_on, agreed_on, "agreed_on", "the initiation decision")
+        self._require_in_order(
+            scope_from=(scope_from, "scope_from"),
+            scope_to=(scope_to, "scope_to"),
+            terms_agreed_on=(agreed_on, "agreed_on"),
+        )
         require_not_future(agreed_on, ctx.today, field="agreed_on")
         self._record(
             ctx,
@@ -644,7 +613,7 @@ class CaseReview(Aggregate):
             raise IndependenceNotDeclared(
                 "a reviewer must declare independence before being commissioned", field="independence_declared"
             )
-        self._require_on_or_after(self._decided_on, commissioned_on, "commissioned_on", "the initiation decision")
+        self._require_in_order(reviewer_commissioned_on=(commissioned_on, "commissioned_on"))
         require_not_future(commissioned_on, ctx.today, field="commissioned_on")
         reviewer_id = uuid4()
         self._record(
@@ -663,7 +632,7 @@ class CaseReview(Aggregate):
     def request_agency_report(self, ctx: Context, *, agency: str, kind: AgencyReportKind, due_on: date) -> UUID:
         """Ask an agency for its report."""
         self._require_stage(*UNDER_REVIEW, action="request an agency report (the review must be initiated)")
-        require_not_after(ctx.today, due_on, field="due_on", detail="a report cannot be due before it is requested")
+        self._require_in_order(report_requested_on=(ctx.today, "requested_on"), report_due_on=(due_on, "due_on"))
         report_id = uuid4()
         self._record(
             ctx,
@@ -699,7 +668,7 @@ class CaseReview(Aggregate):
     ) -> UUID:
         """A parallel proceeding began."""
         self._require_stage(*OPEN_STAGES, action="place a legal hold")
-        self._require_on_or_after(self.incident.occurred_on, placed_on, "placed_on", "the incident")
+        self._require_in_order(hold_placed_on=(placed_on, "placed_on"))
         require_not_future(placed_on, ctx.today, field="placed_on")
         hold_id = uuid4()
         self._record(
@@ -720,9 +689,7 @@ class CaseReview(Aggregate):
             raise NotFound(f"this review has no legal hold {hold_id}")
         if not hold.active:
             raise AlreadyResolved(f"legal hold {hold_id} was already lifted on {hold.lifted_on}")
-        require_not_after(
-            hold.placed_on, lifted_on, field="lifted_on", detail="a hold cannot be lifted before it was placed"
-        )
+        self._require_in_order(hold, hold_lifted_on=(lifted_on, "lifted_on"))
         require_not_future(lifted_on, ctx.today, field="lifted_on")
         self._record(ctx, self.LegalHoldLifted, hold_id=hold_id, lifted_on=lifted_on, outcome=outcome)
 
@@ -785,7 +752,7 @@ class CaseReview(Aggregate):
     ) -> None:
         """A draft report arrived."""
         self._require_stage(*UNDER_REVIEW, action="receive a draft report (the review must be initiated)")
-        self._require_on_or_after(self._decided_on, received_on, "received_on", "the initiation decision")
+        self._require_in_order(draft_received_on=(received_on, "received_on"))
         require_not_future(received_on, ctx.today, field="received_on")
         self._record(
             ctx,
@@ -808,7 +775,7 @@ class CaseReview(Aggregate):
             )
         if self.drafts == 0:
             raise PreconditionMissing("draft_report_required", "receive a draft report before accepting it")
-        self._require_on_or_after(self._decided_on, accepted_on, "accepted_on", "the initiation decision")
+        self._require_in_order(accepted_on=(accepted_on, "accepted_on"))
         require_not_future(accepted_on, ctx.today, field="accepted_on")
         self._record(ctx, self.ReportAccepted, accepted_on=accepted_on, board_response=board_response)
 
@@ -827,13 +794,10 @@ class CaseReview(Aggregate):
         if option is PublicationOption.IMPROVEMENTS_ONLY and not self.regime.is_cspr:
             raise NotApplicableToRegime("publishing improvements information only is a CSPR option")
         why = require_rationale(rationale)
-        assert self.accepted_on is not None  # guaranteed by the stage
-        self._require_on_or_after(self.accepted_on, decided_on, "decided_on", "the report's acceptance")
+        self._require_in_order(
+            publication_decided_on=(decided_on, "decided_on"), publication_planned_on=(planned_on, "planned_on")
+        )
         require_not_future(decided_on, ctx.today, field="decided_on")
-        if planned_on is not None:
-            require_not_after(
-                decided_on, planned_on, field="planned_on", detail="publication cannot be planned before the decision"
-            )
         self._record(
             ctx, self.PublicationDecided, option=option, rationale=why, planned_on=planned_on, decided_on=decided_on
         )
@@ -870,7 +834,7 @@ class CaseReview(Aggregate):
         if hold.overridden:
             raise AlreadyResolved(f"legal hold {hold_id} is already overridden")
         why = require_rationale(rationale)
-        self._require_on_or_after(hold.placed_on, decided_on, "decided_on", "the hold's placing")
+        self._require_in_order(hold, hold_overridden_on=(decided_on, "decided_on"))
         require_not_future(decided_on, ctx.today, field="decided_on")
         self._record(ctx, self.PublicationOverrideRecorded, hold_id=hold_id, rationale=why, decided_on=decided_on)
 
@@ -881,8 +845,7 @@ class CaseReview(Aggregate):
         )
         if not recipients:
             raise InvalidValue("name at least one recipient", field="recipients")
-        assert self.publication_decided_on is not None  # guaranteed by the stage
-        self._require_on_or_after(self.publication_decided_on, sent_on, "sent_on", "the publication decision")
+        self._require_in_order(copies_sent_on=(sent_on, "sent_on"))
         require_not_future(sent_on, ctx.today, field="sent_on")
         self._record(ctx, self.PrePublicationCopiesSent, recipients=tuple(dict.fromkeys(recipients)), sent_on=sent_on)
 
@@ -898,8 +861,7 @@ class CaseReview(Aggregate):
                 "risk_assessment_required", "record the board's risk assessment before publishing"
             )
         self._require_no_blocking_hold()
-        assert self.publication_decided_on is not None  # guaranteed by the stage
-        self._require_on_or_after(self.publication_decided_on, published_on, "published_on", "the publication decision")
+        self._require_in_order(published_on=(published_on, "published_on"))
         require_not_future(published_on, ctx.today, field="published_on")
         self._record(ctx, self.Published, url=url, published_on=published_on, document_sha256=document_sha256)
 
@@ -907,8 +869,6 @@ class CaseReview(Aggregate):
         self, ctx: Context, *, corrects_position: int, corrects_version: int, field: str, value: JsonValue, reason: str
     ) -> None:
         """Put an earlier event right by naming it, the field, the new value and why."""
-        from domain.corrections import validate_correction
-
         event_type, _ = self.applied.get(corrects_version, ("", None))
         if not event_type:
             raise UnknownReference(
@@ -935,15 +895,14 @@ class CaseReview(Aggregate):
     def close(self, ctx: Context, *, on: date, reason: str) -> None:
         """Close the review."""
         self._require_stage(*OPEN_STAGES, action="close the review")
-        self._require_on_or_after(self.notified_on, on, "on", "the notification")
+        self._require_in_order(closed_on=(on, "on"))
         require_not_future(on, ctx.today, field="on")
         self._record(ctx, self.Closed, closed_on=on, rationale=require_rationale(reason, "reason"))
 
     def reopen(self, ctx: Context, *, on: date, reason: str) -> None:
         """Reopen a closed review, saying why."""
         self._require_stage(Stage.CLOSED, action="reopen (only a closed review can be reopened)")
-        assert self.closed_on is not None  # guaranteed by the stage
-        self._require_on_or_after(self.closed_on, on, "on", "the closure")
+        self._require_in_order(reopened_on=(on, "on"))
         require_not_future(on, ctx.today, field="on")
         self._record(ctx, self.Reopened, reopened_on=on, rationale=require_rationale(reason, "reason"))
 
@@ -956,16 +915,9 @@ class CaseReview(Aggregate):
         if self.stage not in allowed:
             raise InvalidTransition(f"cannot {action}: the review is at stage '{self.stage}'")
 
-    @property
-    def _decided_on(self) -> date:
-        assert self.decided_on is not None  # every caller has required an initiated stage
-        return self.decided_on
-
-    @staticmethod
-    def _require_on_or_after(earlier: date, on: date, field: str, what: str) -> None:
-        require_not_after(
-            earlier, on, field=field, detail=f"{field} {on.isoformat()} is before {what} ({earlier.isoformat()})"
-        )
+    def _require_in_order(self, hold: Hold | None = None, /, **proposed: Proposed) -> None:
+        """New dates keep the one table of date orders (domain.date_order) with the review's own."""
+        require_in_order(self, proposed, hold)
 
     def _require_report_outstanding(self, report_id: UUID) -> None:
         status = self.agency_reports.get(report_id)
@@ -1001,9 +953,6 @@ class CaseReview(Aggregate):
 
     def _require_correction_keeps_dates_possible(self, ctx: Context, version: int, field: str, value: Any) -> None:
         """A corrected date may not lie after today (unless it is a plan) or break the order of the review's dates."""
-        from domain.corrections import corrected_date
-        from domain.date_order import PLANNED_FIELDS, impossible_orders
-
         on = corrected_date(type(self), self.applied[version][0], field, value)
         if on is not None and field.rpartition(".")[2] not in PLANNED_FIELDS:
             require_not_future(on, ctx.today, field="value")
@@ -1016,6 +965,4 @@ class CaseReview(Aggregate):
 
     def apply_correction(self, version: int, field: str, value: Any) -> None:
         """Carry a correction into the state that deadlines and holds are computed from."""
-        from domain.corrections import apply_correction
-
         apply_correction(self, version, field, value)

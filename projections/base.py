@@ -47,10 +47,15 @@ class Projection(Protocol):
     """A read model: its tables, and how a batch of events changes them.
 
     The engine calls `apply_batch` inside the transaction that also writes the projection's tracking
-    position, so each event is applied exactly once even if the process dies at any point. A projection
+    position, so each event is applied exactly once even if the process dies at any point. On start it
+    drops and rebuilds a projection whose tables were written at another `schema_version`. A projection
     with timed work may also define `on_idle(cursor)`, which the engine calls while the log is quiet."""
 
     name: str  # the tracking name and table prefix, e.g. "case_status"
+    # The shape of its tables and what they hold: raise it with any change to either (a table, a column,
+    # what a row means), and every store rebuilds this read model on start. 1 is the shape of main at
+    # cdf7ef4, the last code that recorded no versions.
+    schema_version: int
 
     def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
         """Create the projection's tables if they do not exist."""

@@ -72,6 +72,7 @@ class CaseStatusProjection:
     """One row per review: stage, key dates, reviewers, active holds, pending deadlines."""
 
     name = "case_status"
+    schema_version = 1  # raise with any change to its tables or their meaning: stores rebuild it on start
 
     def __init__(self, rules: Sequence[Rule] = RULES) -> None:
         self.rules = rules_by_regime(rules)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from domain.board import board_uuid, check_financial_year
+from domain.board import board_uuid, check_financial_year, financial_year_of
 from projections.base import LogEvent
 from projections.storage import Cursor
 
@@ -23,10 +23,8 @@ BALANCE_DEFINITION = "contributions recorded for the financial year minus paymen
 
 
 def financial_year(on: str) -> str:
-    """The April-to-March year of an ISO date, written 2014-15."""
-    day = date.fromisoformat(on)
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    """The financial year of a stored ISO date (domain.board's rule)."""
+    return financial_year_of(date.fromisoformat(on))
 
 
 def costed_pence(hours_hundredths: int, rate_pence_per_hour: int) -> int:
@@ -38,6 +36,7 @@ class CostLedgerProjection:
     """Reviews, ledger entries, staff time and partner contributions."""
 
     name = "cost_ledger"
+    schema_version = 1  # raise with any change to its tables or their meaning: stores rebuild it on start
 
     def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
         """One table per kind of fact, indexed for the per-review and per-board reads."""

@@ -6,6 +6,8 @@ are read once per batch for all projections that are at the same place. A projec
 stopped at the exact event that failed (earlier events of the batch are still applied); the error
 and that event's position are kept in its tracking row for `status`, and the other projections carry
 on. A stopped projection is retried when the engine starts again (a fixed release) or on rebuild.
+On start (`setup`), a projection whose tables were written at another schema version than its class
+declares is dropped and rebuilt from position 0, by one process while any others starting wait.
 """
 
 from __future__ import annotations
@@ -25,17 +27,20 @@ from projections import tracking
 from projections.base import LogEvent, Projection
 from projections.bulk_cursor import BulkCursor
 from projections.log_reader import ReadAhead, open_log
+from projections.setup_lock import setup_lock
 from projections.storage import Database
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int], None]  # called with the number of events each batch applied
+Progress = Callable[[int], object]  # called with the number of events each batch applied (any result ignored)
 
 IDLE_POLL_SECONDS = 1.0  # PostgreSQL wakes on NOTIFY; this only covers a lost notification
 SQLITE_POLL_SECONDS = 0.2  # SQLite cannot notify: other processes' commands are seen by polling
 SETTLING_POLL_SECONDS = 0.02  # an in-flight writer holds the safe head: it commits within moments
 MAX_BACKOFF_SECONDS = 5.0
 IDLE_TURN_SECONDS = 5.0  # how often a quiet log gives projections with timed work (checkpoints) a turn
+PROGRESS_LOG_SECONDS = 5.0  # how often a rebuild on start says how far it has got
+ADOPTED = "read model %s: no schema version recorded (a store from before versions were kept): taken as version 1"
 
 
 @dataclass(frozen=True)
@@ -85,12 +90,53 @@ class ProjectionEngine:
     # ---- setup and catch-up --------------------------------------------------------------------
 
     def setup(self) -> None:
-        """Create every projection's tables and its tracking row (idempotent)."""
+        """Create every projection's tables and tracking row; rebuild each whose stored schema version differs.
+
+        One process at a time (projections/setup_lock.py): others starting together wait, then find every
+        read model current, so a release that changes a read model's shape rebuilds it once, and no
+        process of that release reads the old shape or a half-built model."""
+        with setup_lock(self.db):
+            stale = self._create_tables()
+            if stale:
+                self._upgrade(stale)
+
+    def ensure_tracking(self) -> None:
+        """Only the tracking table, without the setup lock: for a reader that must not wait for an upgrade."""
         with self.db.transaction() as cursor:
-            tracking.create_table(cursor)
+            tracking.create_table(cursor, postgres=self.db.is_postgres)
+
+    def _create_tables(self) -> dict[str, int | None]:
+        """Create what is missing; the recorded version of each projection whose tables have another shape."""
+        stale: dict[str, int | None] = {}
+        with self.db.transaction() as cursor:
+            tracking.create_table(cursor, postgres=self.db.is_postgres)
+            for name in tracking.adopt_unversioned(cursor):
+                log.info(ADOPTED, name)
+            recorded = tracking.read_all(cursor)
             for projection in self.projections:
+                row = recorded.get(projection.name)
+                if row is not None and row.schema_version != projection.schema_version:
+                    stale[projection.name] = row.schema_version  # its tables are replaced, not created over
+                    continue
                 projection.create_tables(cursor, postgres=self.db.is_postgres)
-                tracking.ensure_row(cursor, projection.name)
+                tracking.ensure_row(cursor, projection.name, projection.schema_version)
+        return stale
+
+    def _upgrade(self, stale: dict[str, int | None]) -> None:
+        chosen = [projection for projection in self.projections if projection.name in stale]
+        for projection in chosen:
+            recorded = stale[projection.name]
+            was = "an interrupted rebuild" if recorded == tracking.REBUILDING else f"schema version {recorded}"
+            log.info(
+                "read model %s: the store has %s, this release has version %d: rebuilding it from position 0",
+                projection.name,
+                was,
+                projection.schema_version,
+            )
+        names = [projection.name for projection in chosen]
+        started = time.perf_counter()
+        events = self._rebuild(chosen, LoggedProgress(names, self.head()))
+        log.info(describe_rebuild(names, events, time.perf_counter() - started))
 
     def catch_up(self, progress: Progress | None = None) -> int:
         """Apply everything up to the safe head in batches; returns how many events were read and applied."""
@@ -102,15 +148,23 @@ class ProjectionEngine:
         if not chosen:
             known = ", ".join(projection.name for projection in self.projections) or "none"
             raise KeyError(f"no projection named {name!r} (known: {known})")
+        with setup_lock(self.db):  # a process starting meanwhile waits for it rather than rebuilding again
+            return self._rebuild(chosen, progress)
+
+    def _rebuild(self, chosen: Sequence[Projection], progress: Progress | None) -> int:
         for projection in chosen:
             with self.db.transaction() as cursor:
-                tracking.create_table(cursor)
+                tracking.create_table(cursor, postgres=self.db.is_postgres)
                 projection.drop_tables(cursor)
                 projection.create_tables(cursor, postgres=self.db.is_postgres)
-                tracking.ensure_row(cursor, projection.name)
-                tracking.reset(cursor, projection.name)
+                tracking.ensure_row(cursor, projection.name, projection.schema_version)
+                tracking.reset(cursor, projection.name)  # marked REBUILDING: a replay cut short is redone
             self._stopped_here.discard(projection.name)
-        return self._catch_up(chosen, progress)
+        events = self._catch_up(chosen, progress)
+        with self.db.transaction() as cursor:
+            for projection in chosen:
+                tracking.record_version(cursor, projection.name, projection.schema_version)
+        return events
 
     def _catch_up(
         self, projections: Sequence[Projection], progress: Progress | None, stop: threading.Event | None = None
@@ -278,3 +332,27 @@ class ProjectionEngine:
 
 def _position(event: LogEvent) -> int:
     return event.position
+
+
+def describe_rebuild(names: Sequence[str], events: int, seconds: float) -> str:
+    """The closing line of a rebuild, by `scr projections rebuild` and by an upgrade on start."""
+    rate = events / seconds if seconds > 0 else 0.0
+    return f"rebuilt {', '.join(names)}: {events:,} events in {seconds:.1f} s ({rate:,.0f} events/s)"
+
+
+class LoggedProgress:
+    """Progress of a rebuild on start, as a log line every few seconds (a server has no terminal for a bar)."""
+
+    def __init__(self, names: Sequence[str], total: int, every_seconds: float = PROGRESS_LOG_SECONDS) -> None:
+        self.names = ", ".join(names)
+        self.total = total
+        self.every_seconds = every_seconds
+        self.done = 0
+        self._last = time.monotonic()
+
+    def __call__(self, applied: int) -> None:
+        self.done += applied
+        if time.monotonic() - self._last >= self.every_seconds:
+            self._last = time.monotonic()
+            share = f" ({self.done / self.total:.0%})" if self.total else ""
+            log.info("rebuilding %s: %s of %s events%s", self.names, f"{self.done:,}", f"{self.total:,}", share)

@@ -55,6 +55,7 @@ class LearningActionsProjection:
     """One row per action, and each review's publication date for publication-to-assurance."""
 
     name = "learning_actions"
+    schema_version = 1  # raise with any change to its tables or their meaning: stores rebuild it on start
 
     def create_tables(self, cursor: Cursor, *, postgres: bool) -> None:
         """Actions indexed by board, agency and review; review publication dates."""

@@ -1,4 +1,4 @@
-"""A review's dated facts as the read models keep them: the aggregate's own rules over stored JSON.
+"""A review's dated facts as the read models keep them: the aggregate's own rules (domain.review_facts) over JSON.
 
 Case status and timeliness both need a review's milestones and legal holds with every correction
 applied. Each keeps its own copy (projections never read each other) as a JSON column, loads the
@@ -17,11 +17,12 @@ from uuid import UUID
 
 import orjson
 
-from domain.corrections import FIRST_DATES, HOLD_FIELDS, REVIEW_DATES
+from domain.corrections import COUNTED_TYPES, correction_target
 from domain.deadlines import HoldPeriod, RuleOutcome, due_date, evaluate
 from domain.review import CaseReview
+from domain.review_facts import HOLD_EVENTS, HOLD_SETS, REVIEW_EVENTS, hold_changes, review_changes
 from domain.rules import RULES, Rule, rules_for, with_overrides
-from domain.values import InitiationDecision, Regime, Stage
+from domain.values import InitiationDecision, Regime
 from projections.base import LogEvent
 from projections.settings import StoreSettings
 from projections.storage import Cursor
@@ -58,13 +59,15 @@ class ReviewFacts:
         return cls(orjson.loads(text))
 
     def to_json(self) -> str:
-        return orjson.dumps(self.data).decode()
+        # Top-level keys sorted: the same facts are the same text whether folded in one batch or across
+        # several (holds keep the order they were placed in).
+        return orjson.dumps(dict(sorted(self.data.items()))).decode()
 
     def to_json_without_child(self) -> str:
         """The facts with no child detail and only the incident's dates (for national read models)."""
         incident = {key: value for key, value in self.data["incident"].items() if key.endswith("_on")}
         kept = {key: value for key, value in self.data.items() if key != "child"}
-        return orjson.dumps(kept | {"incident": incident}).decode()
+        return orjson.dumps(dict(sorted((kept | {"incident": incident}).items()))).decode()
 
     # ---- what the read models ask -----------------------------------------------------------
 
@@ -155,165 +158,77 @@ def _date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
-# ---- how each event changes the facts (mirrors CaseReview's `apply` methods) ----------------------
+# ---- how each event changes the facts: domain.review_facts, the table the aggregate runs too -----------
 
-Handler = Callable[[dict[str, Any], dict[str, Any], int], bool]
+Handler = Callable[[dict[str, Any], str, dict[str, Any], int], bool]
+
+# Facts whose change leaves every deadline where it was.
+_UNDATED = frozenset({"stage", "stage_before_closure", "closed_on"})
 
 
-def _notified(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
-    facts.clear()
-    facts.update(
-        board_id=data["board_id"],
-        case_ref=data["case_ref"],
-        regime=data["regime"],
-        # Copies: corrections change these, and the event's decoded data is shared with other projections.
-        child=dict(data["child"]),
-        incident=dict(data["incident"]),
-        notified_on=data["notified_on"],
-        stage=Stage.NOTIFIED.value,
-        contradicts_criteria=False,
-        reviewers=[],
-        holds={},
-        hold_versions={},
-    )
+def _review(facts: dict[str, Any], event_type: str, data: dict[str, Any], _version: int) -> bool:
+    """The review's own facts, as CaseReview.apply_facts changes them."""
+    changes = review_changes(event_type, data, facts)
+    if event_type == "Notified":
+        facts.clear()
+        facts.update(reviewers=[], holds={}, hold_versions={})
+    stage = changes.get("stage")
+    if stage is not None:
+        changes["stage"] = str(stage)  # the table's Stage, stored as its value
+    facts.update(changes)
+    return not changes.keys() <= _UNDATED
+
+
+def _hold(facts: dict[str, Any], event_type: str, data: dict[str, Any], version: int) -> bool:
+    """A hold's facts, as CaseReview.apply_hold changes them."""
+    hold_id = data["hold_id"]
+    changes = hold_changes(event_type, data)
+    holds = facts["holds"]
+    holds[hold_id] = {**holds[hold_id], **changes} if hold_id in holds else changes
+    if event_type not in HOLD_SETS:  # an override: no date moves, and no correction reaches the hold through it
+        return False
+    facts["hold_versions"][str(version)] = hold_id
     return True
 
 
-def _rapid_review(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
-    facts["rapid_review_completed_on"] = data["completed_on"]
-    facts["stage"] = Stage.RAPID_REVIEWED.value
-    return True
-
-
-def _initiation(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
-    facts["decision"] = data["decision"]
-    facts["decided_on"] = data["decided_on"]
-    facts["contradicts_criteria"] = data["contradicts_criteria"]
-    initiates = InitiationDecision(data["decision"]).initiates
-    facts["stage"] = (Stage.INITIATED if initiates else Stage.NOT_INITIATED).value
-    return True
-
-
-def _panel_notified(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
-    if data["subject"] == "not_initiating" and facts.get("panel_told_not_initiating_on") is None:
-        facts["panel_told_not_initiating_on"] = data["sent_on"]
-        return True
-    return False
-
-
-def _reviewer(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
+def _reviewer(facts: dict[str, Any], _event_type: str, data: dict[str, Any], _version: int) -> bool:
     facts["reviewers"].append(data["name"])
     return False
 
 
-def _hold_placed(facts: dict[str, Any], data: dict[str, Any], version: int) -> bool:
-    facts["holds"][data["hold_id"]] = {key: data[key] for key in _HOLD_KEYS if key != "overridden"} | {
-        "lifted_on": None,
-        "overridden": False,
-    }
-    facts["hold_versions"][str(version)] = data["hold_id"]
-    return True
-
-
-def _hold_lifted(facts: dict[str, Any], data: dict[str, Any], version: int) -> bool:
-    facts["holds"][data["hold_id"]]["lifted_on"] = data["lifted_on"]
-    facts["hold_versions"][str(version)] = data["hold_id"]
-    return True
-
-
-def _override(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
-    facts["holds"][data["hold_id"]]["overridden"] = True
-    return False
-
-
-def _setter(key: str, field: str, stage: Stage | None = None) -> Handler:
-    """A handler copying one dated field (and moving the stage when the event does)."""
-
-    def handle(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
-        facts[key] = data[field]
-        if stage is not None:
-            facts["stage"] = stage.value
-        return True
-
-    return handle
-
-
-def _publication_decided(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
-    facts["publication_option"] = data["option"]
-    facts["publication_planned_on"] = data.get("planned_on")
-    facts["publication_decided_on"] = data["decided_on"]
-    facts["stage"] = Stage.PUBLICATION_DECIDED.value
-    return True
-
-
-def _copies_sent(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
-    if facts.get("pre_publication_copy_sent_on") is None:
-        facts["pre_publication_copy_sent_on"] = data["sent_on"]
-        return True
-    return False
-
-
-def _corrected(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
-    """The aggregate's apply_correction: the same tables decide what a correction reaches.
-
-    A repeated decision or closure holds the latest in state, so only the latest one's correction moves
-    it; a milestone met by the first event of its kind moves only with that first event's correction."""
-    key = (data["corrects_type"], data["field"])
-    value, version = data["value"], data["corrects_version"]
-    first, latest = facts.get("versions", {}).get(data["corrects_type"], (None, None))
+def _corrected(facts: dict[str, Any], _event_type: str, data: dict[str, Any], _version: int) -> bool:
+    """What domain.corrections.correction_target decides, applied to the JSON (the aggregate applies it too)."""
+    corrects, version = data["corrects_type"], data["corrects_version"]
+    first, latest = facts.get("versions", {}).get(corrects, (None, None))
     subject = facts["hold_versions"].get(str(version))
-    if key in REVIEW_DATES and version == latest:
-        facts[REVIEW_DATES[key]] = value
-    elif key in FIRST_DATES and version == first:
-        facts[FIRST_DATES[key]] = value
-    elif key in HOLD_FIELDS and subject in facts["holds"]:
-        facts["holds"][subject][HOLD_FIELDS[key]] = value
-    elif data["corrects_type"] == "Notified" and data["field"].startswith(("incident.", "child.")):
-        part, _, name = data["field"].partition(".")
-        if part not in facts:  # stored without child details
-            return False
-        facts[part][name] = value
-    else:
+    target = correction_target(
+        corrects, data["field"], first=version == first, latest=version == latest, hold=subject in facts["holds"]
+    )
+    if target is None:
+        return False
+    part, name = target
+    if part == "review":
+        facts[name] = data["value"]
+    elif part == "hold":
+        facts["holds"][subject][name] = data["value"]
+    elif part in facts:  # a copy: the notification's decoded data is shared with other projections
+        facts[part] = {**facts[part], name: data["value"]}
+    else:  # stored without child details
         return False
     return True
 
 
-def _closed(facts: dict[str, Any], data: dict[str, Any], _version: int) -> bool:
-    facts["stage_before_closure"] = facts["stage"]
-    facts["stage"] = Stage.CLOSED.value
-    facts["closed_on"] = data["closed_on"]
-    return False
-
-
-def _reopened(facts: dict[str, Any], _data: dict[str, Any], _version: int) -> bool:
-    # closed_on keeps the latest closure's date, as the aggregate does; the stage says it is open again.
-    facts["stage"] = facts.get("stage_before_closure") or Stage.NOTIFIED.value
-    return False
-
-
 _HANDLERS: dict[str, Handler] = {
-    "Notified": _notified,
-    "RapidReviewCompleted": _rapid_review,
-    "InitiationDecided": _initiation,
-    "PanelNotified": _panel_notified,
+    **dict.fromkeys(REVIEW_EVENTS, _review),
+    **dict.fromkeys(HOLD_EVENTS, _hold),
     "ReviewerCommissioned": _reviewer,
-    "LegalHoldPlaced": _hold_placed,
-    "LegalHoldLifted": _hold_lifted,
-    "PublicationOverrideRecorded": _override,
-    "ReportAccepted": _setter("accepted_on", "accepted_on", Stage.REPORT_ACCEPTED),
-    "PublicationDecided": _publication_decided,
-    "PrePublicationCopiesSent": _copies_sent,
-    "Published": _setter("published_on", "published_on", Stage.PUBLISHED),
     "Corrected": _corrected,
-    "Closed": _closed,
-    "Reopened": _reopened,
 }
 
 REVIEW_TOPIC = "domain.review:CaseReview."
-_BY_TOPIC = {REVIEW_TOPIC + name: handler for name, handler in _HANDLERS.items()}
+_BY_TOPIC = {REVIEW_TOPIC + name: (name, handler) for name, handler in _HANDLERS.items()}
 _NOTIFIED = REVIEW_TOPIC + "Notified"
-# Event types whose corrections depend on being the first or latest of their kind.
-_COUNTED = {REVIEW_TOPIC + event_type: event_type for event_type, _ in (*REVIEW_DATES, *FIRST_DATES)}
+_COUNTED = {REVIEW_TOPIC + event_type: event_type for event_type in COUNTED_TYPES}
 
 
 def _note_version(facts: dict[str, Any], event_type: str, version: int) -> None:
@@ -364,13 +279,14 @@ def fold(
     for event in reviews:
         review_id = event.originator_id
         last[review_id] = event
-        handler = _BY_TOPIC.get(event.topic)
-        if handler is None:
+        found = _BY_TOPIC.get(event.topic)
+        if found is None:
             continue
+        event_type, handler = found
         current = facts.get(review_id)
         if current is None:
             current = facts[review_id] = ReviewFacts()
-        if handler(current.data, event.data, event.version):
+        if handler(current.data, event_type, event.data, event.version):
             moved.add(review_id)
         counted = _COUNTED.get(event.topic)
         if counted is not None:

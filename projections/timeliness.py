@@ -49,6 +49,7 @@ class TimelinessProjection:
     """Per review and rule: due and met dates, clock periods and legal-hold spans."""
 
     name = "timeliness"
+    schema_version = 1  # raise with any change to its tables or their meaning: stores rebuild it on start
 
     def __init__(self, rules: Sequence[Rule] = RULES) -> None:
         self.rules = tuple(rules)

@@ -10,6 +10,11 @@ through the same `Database` cursor as the projection's own tables, so the view c
 position commit in one transaction on both backends, which is the guarantee the library's
 `_insert_tracking(cursor, tracking)` gives; like its single-row insert, the update only succeeds from
 the position this engine read, so two workers racing on one projection cannot both apply a batch.
+
+The row also keeps the schema version of the projection's tables (`schema_version`), so a release that
+changes a read model's shape finds the stores it must rebuild. NULL is a row written before versions
+were kept (main up to cdf7ef4): those tables have the version 1 shape, by definition of version 1.
+`REBUILDING` (0) marks tables dropped and being replayed: a rebuild that dies half way is redone.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from dataclasses import dataclass
 from projections.storage import Cursor
 
 TABLE = "projection_tracking"
+UNVERSIONED = 1  # the shape of every read model written before schema versions were recorded
+REBUILDING = 0  # no complete build of any version: rebuilt again on the next start
 
 
 @dataclass(frozen=True)
@@ -29,32 +36,57 @@ class Tracked:
     position: int
     error: str | None
     error_position: int | None
+    schema_version: int | None = None
 
 
 class PositionMoved(Exception):
     """Another worker advanced or reset this projection first; the batch is rolled back, not applied."""
 
 
-def create_table(cursor: Cursor) -> None:
-    """Create the tracking table if it does not exist."""
+def create_table(cursor: Cursor, *, postgres: bool) -> None:
+    """Create the tracking table if it does not exist; add the schema version to a table without one."""
     cursor.execute(
         f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-        "name TEXT PRIMARY KEY, position BIGINT NOT NULL, error TEXT, error_position BIGINT)"
+        "name TEXT PRIMARY KEY, position BIGINT NOT NULL, error TEXT, error_position BIGINT, schema_version INTEGER)"
     )
+    # Looked up first: on PostgreSQL even a no-op ALTER TABLE queues for an exclusive lock on the table.
+    if postgres:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = %s",
+            (TABLE,),
+        )
+    else:
+        cursor.execute(f"SELECT name FROM pragma_table_info('{TABLE}')")
+    if "schema_version" not in {row[0] for row in cursor.fetchall()}:
+        cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN schema_version INTEGER")
 
 
-def ensure_row(cursor: Cursor, name: str) -> None:
-    """Start a projection at position 0 unless it is already tracked."""
+def ensure_row(cursor: Cursor, name: str, schema_version: int) -> None:
+    """Start a projection at position 0, its tables at `schema_version`, unless it is already tracked."""
     cursor.execute(
-        f"INSERT INTO {TABLE} (name, position) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING",
-        (name,),
+        f"INSERT INTO {TABLE} (name, position, schema_version) VALUES (%s, 0, %s) ON CONFLICT (name) DO NOTHING",
+        (name, schema_version),
     )
+
+
+def adopt_unversioned(cursor: Cursor) -> list[str]:
+    """Record version 1 for rows written before versions were kept; the names adopted."""
+    cursor.execute(
+        f"UPDATE {TABLE} SET schema_version = %s WHERE schema_version IS NULL RETURNING name", (UNVERSIONED,)
+    )
+    return sorted(row[0] for row in cursor.fetchall())
 
 
 def read_all(cursor: Cursor) -> dict[str, Tracked]:
     """Every tracking row by projection name."""
-    cursor.execute(f"SELECT name, position, error, error_position FROM {TABLE}")
-    return {row[0]: Tracked(row[0], int(row[1]), row[2], row[3]) for row in cursor.fetchall()}
+    cursor.execute(f"SELECT name, position, error, error_position, schema_version FROM {TABLE}")
+    return {row[0]: Tracked(row[0], int(row[1]), row[2], row[3], row[4]) for row in cursor.fetchall()}
+
+
+def record_version(cursor: Cursor, name: str, schema_version: int) -> None:
+    """The shape the projection's tables now have (after a complete rebuild, or REBUILDING while it runs)."""
+    cursor.execute(f"UPDATE {TABLE} SET schema_version = %s WHERE name = %s", (schema_version, name))
 
 
 def advance(cursor: Cursor, name: str, *, expected: int, position: int) -> None:
@@ -80,8 +112,8 @@ def record_error(cursor: Cursor, name: str, *, position: int, error: str) -> Non
 
 
 def reset(cursor: Cursor, name: str) -> None:
-    """Back to position 0 with no error (a rebuild)."""
+    """Back to position 0 with no error, marked as rebuilding until its replay completes."""
     cursor.execute(
-        f"UPDATE {TABLE} SET position = 0, error = NULL, error_position = NULL WHERE name = %s",
-        (name,),
+        f"UPDATE {TABLE} SET position = 0, error = NULL, error_position = NULL, schema_version = %s WHERE name = %s",
+        (REBUILDING, name),
     )

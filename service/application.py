@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper
+from pydantic import JsonValue
 
 from domain.base import Aggregate, Context
 from domain.board import Board, board_uuid
@@ -15,28 +18,29 @@ from domain.errors import Duplicate, NotFound, UnknownReference, VersionConflict
 from domain.learning_action import LearningAction
 from domain.permissions import acts_on_action, require_permitted, sees_board
 from domain.review import CaseReview, review_id_for
-from domain.values import CostEntryKind
+from domain.review_values import Child, Incident
+from domain.values import CostCategory, CostEntryKind, Regime
 from projections.storage import DatabaseUrl, OrjsonTranscoder, PydanticMapper
 from projections.streams import notifications_of
 
 A = TypeVar("A", bound=Aggregate)
+P = ParamSpec("P")
 
-# The ids a command creates, returned beside id, version and position.
-CREATED_IDS = {
-    "commission_reviewer": "reviewer_id",
-    "request_agency_report": "report_id",
-    "place_legal_hold": "hold_id",
-}
+# A command of an aggregate, named by reference (`CaseReview.place_legal_hold`): its keyword fields are
+# checked by mypy at every call, and its name keys its roles in domain.permissions.COMMAND_ROLES.
+ReviewCommand: TypeAlias = Callable[Concatenate[CaseReview, Context, P], UUID | None]
+ActionCommand: TypeAlias = Callable[Concatenate[LearningAction, Context, P], None]
 
 
 @dataclass(frozen=True)
 class CommandResult:
-    """What every successful command answers: the aggregate, its new version and the event's position."""
+    """What every successful command answers: the aggregate, its new version, the event's position and
+    the id of what it created inside the aggregate (a hold, a report, a reviewer), if anything."""
 
     id: UUID
     version: int
     position: int
-    created: dict[str, UUID] = field(default_factory=dict)
+    created: UUID | None = None
 
 
 class CaseReviews(Application[UUID]):
@@ -51,7 +55,7 @@ class CaseReviews(Application[UUID]):
 
     def register_board(self, ctx: Context, *, board_id: str, name: str, local_authority: str) -> CommandResult:
         """Register a board (admin)."""
-        require_permitted(ctx.actor, "register_board")
+        _permit(ctx, CaseReviews.register_board)
         board = Board.register(ctx, board_id=board_id, name=name, local_authority=local_authority)
         return self._save_new(board, f"board {board_id} is already registered")
 
@@ -59,7 +63,7 @@ class CaseReviews(Application[UUID]):
         self, ctx: Context, board_id: str, *, agency: str, financial_year: str, amount_pence: int
     ) -> CommandResult:
         """Record a partner agency's contribution for a financial year (admin)."""
-        require_permitted(ctx.actor, "record_contribution")
+        _permit(ctx, CaseReviews.record_contribution)
         board = self.board(board_id)
         board.record_contribution(ctx, agency=agency, financial_year=financial_year, amount_pence=amount_pence)
         return self._save(board)
@@ -70,37 +74,80 @@ class CaseReviews(Application[UUID]):
 
     # ---- reviews ------------------------------------------------------------------------------
 
-    def open_review(self, ctx: Context, *, board_id: str, **fields: Any) -> CommandResult:
+    def open_review(
+        self,
+        ctx: Context,
+        *,
+        board_id: str,
+        case_ref: str,
+        regime: Regime,
+        child: Child,
+        incident: Incident,
+        notified_on: date,
+    ) -> CommandResult:
         """A serious incident notification opens a review; the same case twice is a duplicate."""
-        require_permitted(ctx.actor, "open_review")
+        _permit(ctx, CaseReviews.open_review)
         if not sees_board(ctx.actor, board_id):
             raise NotFound(f"board {board_id} is not registered")
         self.board(board_id)
-        review = CaseReview.notify(ctx, board_id=board_id, **fields)
-        return self._save_new(review, f"case {fields['case_ref']} of board {board_id} is already notified")
+        review = CaseReview.notify(
+            ctx,
+            board_id=board_id,
+            case_ref=case_ref,
+            regime=regime,
+            child=child,
+            incident=incident,
+            notified_on=notified_on,
+        )
+        return self._save_new(review, f"case {case_ref} of board {board_id} is already notified")
 
     def act_on_review(
-        self, ctx: Context, command: str, review_id: UUID, *, expected_version: int | None = None, **fields: Any
+        self,
+        ctx: Context,
+        command: ReviewCommand[P],
+        review_id: UUID,
+        expected_version: int | None = None,
+        /,
+        *args: P.args,
+        **fields: P.kwargs,
     ) -> CommandResult:
-        """Run one of CaseReview's commands by name (see domain.permissions for the names)."""
-        return self._run(ctx, command, self._permitted_review(ctx, command, review_id), expected_version, fields)
+        """Run one of CaseReview's commands, e.g. `act_on_review(ctx, CaseReview.close, review_id, on=..., ...)`."""
+        review = self._permitted_review(ctx, command, review_id)
+        self._require_version(review, expected_version)
+        return self._save(review, command(review, ctx, *args, **fields))
 
     def record_cost(
         self,
         ctx: Context,
         review_id: UUID,
         *,
-        expected_version: int | None = None,
+        entry: CostEntryKind,
+        category: CostCategory,
+        amount_pence: int,
+        paying_agency: str,
+        on: date,
+        description: str = "",
         reverses: int | None = None,
-        **fields: Any,
+        expected_version: int | None = None,
     ) -> CommandResult:
         """A ledger entry; a reversal names the position of its entry, which must be this review's."""
-        review = self._permitted_review(ctx, "record_cost", review_id)
+        review = self._permitted_review(ctx, CaseReview.record_cost, review_id)
         reverses_version = None
-        if reverses is not None and fields.get("entry") is CostEntryKind.REVERSAL:
+        if reverses is not None and entry is CostEntryKind.REVERSAL:
             reverses_version = self._version_at(review_id, reverses, "reverses")
-        fields.update(reverses_position=reverses, reverses_version=reverses_version)
-        return self._run(ctx, "record_cost", review, expected_version, fields)
+        self._require_version(review, expected_version)
+        review.record_cost(
+            ctx,
+            entry=entry,
+            category=category,
+            amount_pence=amount_pence,
+            paying_agency=paying_agency,
+            on=on,
+            description=description,
+            reverses_position=reverses,
+            reverses_version=reverses_version,
+        )
+        return self._save(review)
 
     def correct(
         self,
@@ -108,14 +155,24 @@ class CaseReviews(Application[UUID]):
         review_id: UUID,
         *,
         corrects_position: int,
+        field: str,
+        value: JsonValue,
+        reason: str,
         expected_version: int | None = None,
-        **fields: Any,
     ) -> CommandResult:
         """Correct an earlier event of this review, named by its position in the log."""
-        review = self._permitted_review(ctx, "correct", review_id)
+        review = self._permitted_review(ctx, CaseReview.correct, review_id)
         version = self._version_at(review_id, corrects_position, "corrects_position")
-        fields.update(corrects_position=corrects_position, corrects_version=version)
-        return self._run(ctx, "correct", review, expected_version, fields)
+        self._require_version(review, expected_version)
+        review.correct(
+            ctx,
+            corrects_position=corrects_position,
+            corrects_version=version,
+            field=field,
+            value=value,
+            reason=reason,
+        )
+        return self._save(review)
 
     def review(self, ctx: Context, review_id: UUID) -> CaseReview:
         """A review the actor may see; another board's review is NotFound, never Forbidden."""
@@ -130,29 +187,55 @@ class CaseReviews(Application[UUID]):
 
     # ---- learning actions ---------------------------------------------------------------------
 
-    def agree_action(self, ctx: Context, *, review_id: UUID, recommendation_ref: str, **fields: Any) -> CommandResult:
-        """An action from one of the review's recommendations."""
-        require_permitted(ctx.actor, "agree_action")
+    def agree_action(
+        self,
+        ctx: Context,
+        *,
+        review_id: UUID,
+        recommendation_ref: str,
+        text: str,
+        lead_agency: str,
+        owner: str,
+        target_on: date,
+        success_measure: str,
+    ) -> CommandResult:
+        """An action from one of the review's recommendations; it answers the new action's id as created."""
+        _permit(ctx, CaseReviews.agree_action)
         review = self.review(ctx, review_id)
         if recommendation_ref not in review.recommendations:
             raise UnknownReference(
                 f"review {review_id} has no recommendation {recommendation_ref}", field="recommendation_ref"
             )
         action = LearningAction.agree(
-            ctx, review_id=review_id, board_id=review.board_id, recommendation_ref=recommendation_ref, **fields
+            ctx,
+            review_id=review_id,
+            board_id=review.board_id,
+            recommendation_ref=recommendation_ref,
+            text=text,
+            lead_agency=lead_agency,
+            owner=owner,
+            target_on=target_on,
+            success_measure=success_measure,
         )
-        return self._save(action)
+        return self._save(action, action.id)
 
     def act_on_action(
-        self, ctx: Context, command: str, action_id: UUID, *, expected_version: int | None = None, **fields: Any
+        self,
+        ctx: Context,
+        command: ActionCommand[P],
+        action_id: UUID,
+        expected_version: int | None = None,
+        /,
+        *args: P.args,
+        **fields: P.kwargs,
     ) -> CommandResult:
         """Run one of LearningAction's commands; an agency lead acts only on its agency's actions."""
-        require_permitted(ctx.actor, command)
+        _permit(ctx, command)
         action = self.action(ctx, action_id)
         if not acts_on_action(ctx.actor, action.lead_agency):
             raise NotFound(f"learning action {action_id} not found")
         self._require_version(action, expected_version)
-        getattr(action, "reopen" if command == "reopen_action" else command)(ctx, **fields)
+        command(action, ctx, *args, **fields)
         return self._save(action)
 
     def action(self, ctx: Context, action_id: UUID) -> LearningAction:
@@ -164,21 +247,15 @@ class CaseReviews(Application[UUID]):
 
     # ---- the unit of work ---------------------------------------------------------------------
 
-    def _permitted_review(self, ctx: Context, command: str, review_id: UUID) -> CaseReview:
-        """The role may send the command and the board may see the review: checked before reading the log."""
-        require_permitted(ctx.actor, command)
+    def _permitted_review(self, ctx: Context, command: Callable[..., object], review_id: UUID) -> CaseReview:
+        """The role may send the command and the board may see the review: checked before anything else is
+        read (a cost's or a correction's log position), so a caller learns nothing of another board's log."""
+        _permit(ctx, command)
         return self.review(ctx, review_id)
-
-    def _run(
-        self, ctx: Context, command: str, review: CaseReview, expected_version: int | None, fields: dict[str, Any]
-    ) -> CommandResult:
-        self._require_version(review, expected_version)
-        created = getattr(review, command)(ctx, **fields)
-        return self._save(review, {CREATED_IDS[command]: created} if command in CREATED_IDS else {})
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(missing) from None
         if not isinstance(aggregate, cls):
@@ -190,17 +267,17 @@ class CaseReviews(Application[UUID]):
         if expected is not None and aggregate.version != expected:
             raise VersionConflict(f"expected version {expected}, but it is at version {aggregate.version}")
 
-    def _save(self, aggregate: Aggregate, created: dict[str, UUID] | None = None) -> CommandResult:
+    def _save(self, aggregate: Aggregate, created: UUID | None = None) -> CommandResult:
         return self._store(
             aggregate,
-            created or {},
+            created,
             VersionConflict("another command changed this record first; read it again and retry"),
         )
 
     def _save_new(self, aggregate: Aggregate, duplicate: str) -> CommandResult:
-        return self._store(aggregate, {}, Duplicate(duplicate))
+        return self._store(aggregate, None, Duplicate(duplicate))
 
-    def _store(self, aggregate: Aggregate, created: dict[str, UUID], conflict: Exception) -> CommandResult:
+    def _store(self, aggregate: Aggregate, created: UUID | None, conflict: Exception) -> CommandResult:
         pending = list(aggregate.pending_events)
         try:
             recordings = self.save(aggregate)
@@ -230,6 +307,11 @@ class CaseReviews(Application[UUID]):
         if not found or found[0].originator_id != review_id:
             raise UnknownReference(f"position {position} is not an event of review {review_id}", field=field_name)
         return int(found[0].originator_version)
+
+
+def _permit(ctx: Context, command: Callable[..., object]) -> None:
+    """Refuse a command the actor's role may not send; its roles are keyed by the command's own name."""
+    require_permitted(ctx.actor, command.__name__)
 
 
 def open_application(url: str, *, fast_inserts: bool = False) -> CaseReviews:

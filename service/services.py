@@ -31,7 +31,10 @@ class ServiceObjects:
 
 
 def open_services(settings: Settings) -> ServiceObjects:
-    """Open the event store, our tables and the projection engine; create missing tables."""
+    """Open the event store, our tables and the projection engine; create missing tables.
+
+    The engine's setup also rebuilds each read model whose schema version changed in this release, or
+    waits while another process does: the process serves only read models of its own release's shape."""
     with schema_lock(settings):
         app = open_application(settings.url, fast_inserts=settings.fast_inserts)
         db = Database(settings.url)
@@ -48,16 +51,21 @@ SCHEMA_LOCK = 7_201_326
 
 @contextmanager
 def schema_lock(settings: Settings) -> Iterator[None]:
-    """On PostgreSQL, one process at a time creates tables: concurrent CREATE ... IF NOT EXISTS can collide."""
+    """On PostgreSQL, one process at a time creates tables: concurrent CREATE ... IF NOT EXISTS can collide.
+
+    Taken by API processes (open_services) and the worker (`scr projections run`) alike, before the
+    engine's own setup lock (projections/setup_lock.py), never after it."""
     if not settings.is_postgres:
         yield
         return
+    # One lock per schema (the connection's search_path names it), as stores in other schemas never collide.
+    key = "%s::integer, hashtext(current_setting('search_path'))"
     with psycopg.connect(DatabaseUrl(settings.url).conninfo(), autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+        conn.execute(f"SELECT pg_advisory_lock({key})", (SCHEMA_LOCK,))
         try:
             yield
         finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+            conn.execute(f"SELECT pg_advisory_unlock({key})", (SCHEMA_LOCK,))
 
 
 def _services(request: Request) -> ServiceObjects:

@@ -8,6 +8,8 @@ from typing import Any
 from uuid import uuid4
 
 from domain.base import Context
+from domain.learning_action import LearningAction
+from domain.review import CaseReview
 from domain.review_values import Child, Criteria, Incident
 from domain.values import (
     AbuseOrNeglect,
@@ -90,7 +92,7 @@ def initiate(app: Any, rid: Any, *, board: str = BOARD, rationale: str, decided_
     """The chair initiates a review whose reg 5(2) criteria are met."""
     return app.act_on_review(
         chair(board),
-        "decide_initiation",
+        CaseReview.decide_initiation,
         rid,
         criteria=MET_CRITERIA,
         decision=InitiationDecision.INITIATE,
@@ -116,7 +118,7 @@ def record_every_event(app: Any) -> Any:
     )
     act(
         ctx(),
-        "notify_panel",
+        CaseReview.notify_panel,
         rid,
         recipients=(Recipient.OFSTED, Recipient.NATIONAL_PANEL),
         subject=NotificationSubject.INITIATION,
@@ -124,7 +126,7 @@ def record_every_event(app: Any) -> Any:
     )
     act(
         ctx(),
-        "receive_panel_advice",
+        CaseReview.receive_panel_advice,
         rid,
         subject=NotificationSubject.INITIATION,
         view=PanelView.AGREED,
@@ -133,7 +135,7 @@ def record_every_event(app: Any) -> Any:
     )
     act(
         ctx(),
-        "agree_terms_of_reference",
+        CaseReview.agree_terms_of_reference,
         rid,
         scope_from=date(2006, 1, 1),
         scope_to=date(2008, 5, 17),
@@ -143,7 +145,7 @@ def record_every_event(app: Any) -> Any:
     )
     act(
         ctx(),
-        "commission_reviewer",
+        CaseReview.commission_reviewer,
         rid,
         name="A. Reviewer",
         role=ReviewerRole.OVERVIEW_AUTHOR,
@@ -154,31 +156,31 @@ def record_every_event(app: Any) -> Any:
     )
     report = act(
         ctx(today=date(2008, 6, 13)),
-        "request_agency_report",
+        CaseReview.request_agency_report,
         rid,
         agency="police",
         kind=AgencyReportKind.IMR,
         due_on=date(2008, 9, 1),
-    ).created["report_id"]
-    act(ctx(), "receive_agency_report", rid, report_id=report, on=date(2008, 8, 28))
+    ).created
+    act(ctx(), CaseReview.receive_agency_report, rid, report_id=report, on=date(2008, 8, 28))
     declined = act(
         ctx(today=date(2008, 6, 13)),
-        "request_agency_report",
+        CaseReview.request_agency_report,
         rid,
         agency="education",
         kind=AgencyReportKind.CHRONOLOGY,
         due_on=date(2008, 9, 1),
-    ).created["report_id"]
-    act(ctx(), "decline_agency_report", rid, report_id=declined, on=date(2008, 8, 1), reason="No records held")
+    ).created
+    act(ctx(), CaseReview.decline_agency_report, rid, report_id=declined, on=date(2008, 8, 1), reason="No records held")
     hold = act(
         ctx(),
-        "place_legal_hold",
+        CaseReview.place_legal_hold,
         rid,
         kind=HoldKind.CRIMINAL_PROCEEDINGS,
         reference="R v Ishaq",
         blocks_publication=True,
         placed_on=date(2008, 6, 1),
-    ).created["hold_id"]
+    ).created
     entry = app.record_cost(
         ctx(),
         rid,
@@ -202,7 +204,7 @@ def record_every_event(app: Any) -> Any:
     )
     act(
         ctx(),
-        "record_staff_time",
+        CaseReview.record_staff_time,
         rid,
         agency="health",
         activity=StaffActivity.MEETING,
@@ -210,20 +212,27 @@ def record_every_event(app: Any) -> Any:
         on=date(2008, 7, 1),
         rate_pence_per_hour=4_000,
     )
-    act(ctx(), "receive_draft_report", rid, version_label="v1", received_on=date(2009, 11, 2), document_sha256=SHA)
     act(
         ctx(),
-        "make_recommendation",
+        CaseReview.receive_draft_report,
+        rid,
+        version_label="v1",
+        received_on=date(2009, 11, 2),
+        document_sha256=SHA,
+    )
+    act(
+        ctx(),
+        CaseReview.make_recommendation,
         rid,
         ref="R1",
         text="Elective home education checks",
         scope=RecommendationScope.NATIONAL,
     )
-    act(ctx(), "lift_legal_hold", rid, hold_id=hold, lifted_on=date(2010, 3, 2), outcome="Sentenced")
-    act(chair(), "accept_report", rid, accepted_on=date(2010, 5, 10), board_response="Accepted in full")
+    act(ctx(), CaseReview.lift_legal_hold, rid, hold_id=hold, lifted_on=date(2010, 3, 2), outcome="Sentenced")
+    act(chair(), CaseReview.accept_report, rid, accepted_on=date(2010, 5, 10), board_response="Accepted in full")
     act(
         chair(),
-        "decide_publication",
+        CaseReview.decide_publication,
         rid,
         option=PublicationOption.FULL,
         rationale="Public interest",
@@ -232,7 +241,7 @@ def record_every_event(app: Any) -> Any:
     )
     act(
         ctx(),
-        "assess_risk",
+        CaseReview.assess_risk,
         rid,
         reputational_risk=RiskLevel.HIGH,
         media_interest="National",
@@ -241,14 +250,14 @@ def record_every_event(app: Any) -> Any:
     )
     act(
         ctx(),
-        "send_pre_publication_copies",
+        CaseReview.send_pre_publication_copies,
         rid,
         recipients=(Recipient.OFSTED, Recipient.DFE),
         sent_on=date(2010, 7, 15),
     )
     act(
         ctx(),
-        "publish",
+        CaseReview.publish,
         rid,
         url="https://example.org/khyra-ishaq-scr.pdf",
         published_on=date(2010, 7, 27),
@@ -273,18 +282,27 @@ def record_every_event(app: Any) -> Any:
         success_measure="All children checked",
     ).id
     lead = ctx(Role.AGENCY_LEAD, agency="education")
-    app.act_on_action(lead, "report_progress", action, rag=Rag.AMBER, note="Half done", on=date(2010, 12, 1))
     app.act_on_action(
-        lead, "add_evidence", action, description="Audit report", document_sha256=SHA, on=date(2011, 2, 1)
+        lead, LearningAction.report_progress, action, rag=Rag.AMBER, note="Half done", on=date(2010, 12, 1)
     )
-    app.act_on_action(ctx(), "change_target", action, target_on=date(2011, 6, 30), reason="Waiting for audit")
-    app.act_on_action(lead, "claim_completion", action, on=date(2011, 6, 1), note="Complete")
     app.act_on_action(
-        ctx(), "assess_completion", action, outcome=AssuranceOutcome.ASSURED, on=date(2011, 6, 15), note="Evidence seen"
+        lead, LearningAction.add_evidence, action, description="Audit report", document_sha256=SHA, on=date(2011, 2, 1)
     )
-    app.act_on_action(ctx(), "reopen_action", action, on=date(2012, 1, 5), reason="Ofsted found gaps")
-    act(chair(), "close", rid, on=date(2012, 7, 27), reason="Actions monitored for 12 months")
-    act(chair(), "reopen", rid, on=date(2012, 8, 1), reason="Re-submitted after an inadequate rating")
+    app.act_on_action(
+        ctx(), LearningAction.change_target, action, target_on=date(2011, 6, 30), reason="Waiting for audit"
+    )
+    app.act_on_action(lead, LearningAction.claim_completion, action, on=date(2011, 6, 1), note="Complete")
+    app.act_on_action(
+        ctx(),
+        LearningAction.assess_completion,
+        action,
+        outcome=AssuranceOutcome.ASSURED,
+        on=date(2011, 6, 15),
+        note="Evidence seen",
+    )
+    app.act_on_action(ctx(), LearningAction.reopen_action, action, on=date(2012, 1, 5), reason="Ofsted found gaps")
+    act(chair(), CaseReview.close, rid, on=date(2012, 7, 27), reason="Actions monitored for 12 months")
+    act(chair(), CaseReview.reopen, rid, on=date(2012, 8, 1), reason="Re-submitted after an inadequate rating")
     return rid
 
 
@@ -302,7 +320,7 @@ def record_cspr_published_under_override(app: Any, case_ref: str = "CSPR-1") -> 
     act = app.act_on_review
     act(
         ctx(),
-        "complete_rapid_review",
+        CaseReview.complete_rapid_review,
         rid,
         completed_on=date(2019, 3, 22),
         outcome=RapidReviewOutcome.LCSPR,
@@ -311,7 +329,7 @@ def record_cspr_published_under_override(app: Any, case_ref: str = "CSPR-1") -> 
     initiate(app, rid, rationale="Rapid review recommends a local review", decided_on=date(2019, 3, 25))
     act(
         ctx(),
-        "agree_terms_of_reference",
+        CaseReview.agree_terms_of_reference,
         rid,
         scope_from=date(2018, 1, 1),
         scope_to=date(2019, 3, 1),
@@ -321,7 +339,7 @@ def record_cspr_published_under_override(app: Any, case_ref: str = "CSPR-1") -> 
     )
     act(
         ctx(),
-        "commission_reviewer",
+        CaseReview.commission_reviewer,
         rid,
         name="B. Reviewer",
         role=ReviewerRole.LEAD_REVIEWER,
@@ -332,18 +350,25 @@ def record_cspr_published_under_override(app: Any, case_ref: str = "CSPR-1") -> 
     )
     hold = act(
         ctx(),
-        "place_legal_hold",
+        CaseReview.place_legal_hold,
         rid,
         kind=HoldKind.POLICE_INVESTIGATION,
         reference="Op X",
         blocks_publication=True,
         placed_on=date(2019, 3, 2),
-    ).created["hold_id"]
-    act(ctx(), "receive_draft_report", rid, version_label="final", received_on=date(2019, 8, 1), document_sha256=SHA)
-    act(chair(), "accept_report", rid, accepted_on=date(2019, 8, 20), board_response="Accepted")
+    ).created
+    act(
+        ctx(),
+        CaseReview.receive_draft_report,
+        rid,
+        version_label="final",
+        received_on=date(2019, 8, 1),
+        document_sha256=SHA,
+    )
+    act(chair(), CaseReview.accept_report, rid, accepted_on=date(2019, 8, 20), board_response="Accepted")
     act(
         chair(),
-        "decide_publication",
+        CaseReview.decide_publication,
         rid,
         option=PublicationOption.IMPROVEMENTS_ONLY,
         rationale="Prosecution still being considered",
@@ -352,7 +377,7 @@ def record_cspr_published_under_override(app: Any, case_ref: str = "CSPR-1") -> 
     )
     act(
         ctx(),
-        "assess_risk",
+        CaseReview.assess_risk,
         rid,
         reputational_risk=RiskLevel.MEDIUM,
         media_interest="Local",
@@ -361,13 +386,20 @@ def record_cspr_published_under_override(app: Any, case_ref: str = "CSPR-1") -> 
     )
     act(
         chair(),
-        "override_hold_for_publication",
+        CaseReview.override_hold_for_publication,
         rid,
         hold_id=hold,
         rationale="Improvements information names no one; police content agreed",
         decided_on=date(2019, 9, 1),
     )
-    act(ctx(), "publish", rid, url="https://example.org/cspr-1", published_on=date(2019, 9, 20), document_sha256=SHA)
+    act(
+        ctx(),
+        CaseReview.publish,
+        rid,
+        url="https://example.org/cspr-1",
+        published_on=date(2019, 9, 20),
+        document_sha256=SHA,
+    )
     return rid
 
 
@@ -391,8 +423,14 @@ def record_daniel_pelka(app: Any) -> Any:
     initiate(app, rid, board=board, rationale="Child died; abuse known", decided_on=date(2012, 3, 20))
     holds = [
         act(
-            manager, "place_legal_hold", rid, kind=kind, reference=ref, blocks_publication=True, placed_on=placed
-        ).created["hold_id"]
+            manager,
+            CaseReview.place_legal_hold,
+            rid,
+            kind=kind,
+            reference=ref,
+            blocks_publication=True,
+            placed_on=placed,
+        ).created
         for kind, ref, placed in (
             (HoldKind.POLICE_INVESTIGATION, "Op Pelka", date(2012, 3, 5)),
             (HoldKind.CRIMINAL_PROCEEDINGS, "R v Luczak and Krezolek", date(2012, 6, 1)),
@@ -400,7 +438,7 @@ def record_daniel_pelka(app: Any) -> Any:
     ]
     act(
         manager,
-        "agree_terms_of_reference",
+        CaseReview.agree_terms_of_reference,
         rid,
         scope_from=date(2011, 1, 1),
         scope_to=date(2012, 3, 3),
@@ -410,7 +448,7 @@ def record_daniel_pelka(app: Any) -> Any:
     )
     act(
         manager,
-        "commission_reviewer",
+        CaseReview.commission_reviewer,
         rid,
         name="C. Reviewer",
         role=ReviewerRole.LEAD_REVIEWER,
@@ -420,15 +458,42 @@ def record_daniel_pelka(app: Any) -> Any:
         commissioned_on=date(2012, 4, 10),
     )
     _pelka_ledger(app, manager, rid)
-    act(manager, "receive_draft_report", rid, version_label="v1", received_on=date(2013, 7, 1), document_sha256=SHA)
+    act(
+        manager,
+        CaseReview.receive_draft_report,
+        rid,
+        version_label="v1",
+        received_on=date(2013, 7, 1),
+        document_sha256=SHA,
+    )
     for hold in holds:
-        act(manager, "lift_legal_hold", rid, hold_id=hold, lifted_on=date(2013, 8, 2), outcome="Convicted of murder")
+        act(
+            manager,
+            CaseReview.lift_legal_hold,
+            rid,
+            hold_id=hold,
+            lifted_on=date(2013, 8, 2),
+            outcome="Convicted of murder",
+        )
     for ref in ("R1", "R2", "R3"):
-        act(manager, "make_recommendation", rid, ref=ref, text=f"Recommendation {ref}", scope=RecommendationScope.LOCAL)
-    act(chair(board), "accept_report", rid, accepted_on=date(2013, 8, 20), board_response="Accepted after trial")
+        act(
+            manager,
+            CaseReview.make_recommendation,
+            rid,
+            ref=ref,
+            text=f"Recommendation {ref}",
+            scope=RecommendationScope.LOCAL,
+        )
     act(
         chair(board),
-        "decide_publication",
+        CaseReview.accept_report,
+        rid,
+        accepted_on=date(2013, 8, 20),
+        board_response="Accepted after trial",
+    )
+    act(
+        chair(board),
+        CaseReview.decide_publication,
         rid,
         option=PublicationOption.FULL,
         rationale="Public interest",
@@ -437,7 +502,7 @@ def record_daniel_pelka(app: Any) -> Any:
     )
     act(
         manager,
-        "assess_risk",
+        CaseReview.assess_risk,
         rid,
         reputational_risk=RiskLevel.HIGH,
         media_interest="National",
@@ -445,9 +510,9 @@ def record_daniel_pelka(app: Any) -> Any:
         assessed_on=date(2013, 9, 2),
     )
     copies = (Recipient.OFSTED, Recipient.DFE)
-    act(manager, "send_pre_publication_copies", rid, recipients=copies, sent_on=date(2013, 9, 9))
+    act(manager, CaseReview.send_pre_publication_copies, rid, recipients=copies, sent_on=date(2013, 9, 9))
     url = "https://example.org/daniel-pelka"
-    act(manager, "publish", rid, url=url, published_on=date(2013, 9, 17), document_sha256=SHA)
+    act(manager, CaseReview.publish, rid, url=url, published_on=date(2013, 9, 17), document_sha256=SHA)
     _pelka_actions(app, board, rid)
     return rid
 
@@ -488,7 +553,7 @@ def _pelka_ledger(app: Any, manager: Context, rid: Any) -> None:
     ):
         app.act_on_review(
             manager,
-            "record_staff_time",
+            CaseReview.record_staff_time,
             rid,
             agency=agency,
             activity=activity,
@@ -523,18 +588,34 @@ def _pelka_actions(app: Any, board: str, rid: Any) -> None:
         return ctx(Role.AGENCY_LEAD, board, agency=agency)
 
     police = ids["police"]
-    app.act_on_action(lead("police"), "report_progress", police, rag=Rag.RED, note="Stalled", on=date(2014, 2, 1))
+    app.act_on_action(
+        lead("police"), LearningAction.report_progress, police, rag=Rag.RED, note="Stalled", on=date(2014, 2, 1)
+    )
     health = ids["health"]
-    app.act_on_action(lead("health"), "report_progress", health, rag=Rag.GREEN, note="On track", on=date(2014, 1, 10))
+    app.act_on_action(
+        lead("health"), LearningAction.report_progress, health, rag=Rag.GREEN, note="On track", on=date(2014, 1, 10)
+    )
     for n in (1, 2):
         app.act_on_action(
-            lead("health"), "add_evidence", health, description=f"Audit {n}", document_sha256=SHA, on=date(2014, 2, n)
+            lead("health"),
+            LearningAction.add_evidence,
+            health,
+            description=f"Audit {n}",
+            document_sha256=SHA,
+            on=date(2014, 2, n),
         )
-    app.act_on_action(lead("health"), "claim_completion", health, on=date(2014, 3, 1), note="Done")
+    app.act_on_action(lead("health"), LearningAction.claim_completion, health, on=date(2014, 3, 1), note="Done")
     app.act_on_action(
-        manager, "assess_completion", health, outcome=AssuranceOutcome.ASSURED, on=date(2014, 3, 17), note="Seen"
+        manager,
+        LearningAction.assess_completion,
+        health,
+        outcome=AssuranceOutcome.ASSURED,
+        on=date(2014, 3, 17),
+        note="Seen",
     )
-    app.act_on_action(lead("education"), "claim_completion", ids["education"], on=date(2014, 2, 15), note="Done")
+    app.act_on_action(
+        lead("education"), LearningAction.claim_completion, ids["education"], on=date(2014, 2, 15), note="Done"
+    )
 
 
 def record_bradford_hd(app: Any) -> Any:
@@ -553,7 +634,7 @@ def record_bradford_hd(app: Any) -> Any:
     initiate(app, rid, board=board, rationale="Child died; neglect suspected", decided_on=date(2006, 8, 10))
     act(
         manager,
-        "agree_terms_of_reference",
+        CaseReview.agree_terms_of_reference,
         rid,
         scope_from=date(2005, 1, 1),
         scope_to=date(2006, 7, 16),
@@ -568,7 +649,7 @@ def record_bradford_hd(app: Any) -> Any:
     ):
         chair_commitment = act(
             manager,
-            "commission_reviewer",
+            CaseReview.commission_reviewer,
             rid,
             name=name,
             role=role,
@@ -588,9 +669,22 @@ def record_bradford_hd(app: Any) -> Any:
         description="Panel chair withdrew",
         reverses=chair_commitment.position,
     )
-    act(manager, "receive_draft_report", rid, version_label="v1", received_on=date(2007, 10, 1), document_sha256=SHA)
-    act(chair(board), "accept_report", rid, accepted_on=date(2007, 11, 22), board_response="Submitted to Ofsted")
-    act(chair(board), "close", rid, on=date(2007, 12, 1), reason="Overview report submitted to Ofsted")
-    act(chair(board), "reopen", rid, on=date(2008, 9, 4), reason="Ofsted rated the review inadequate")
-    act(chair(board), "close", rid, on=date(2009, 2, 27), reason="Re-submitted to Ofsted")
+    act(
+        manager,
+        CaseReview.receive_draft_report,
+        rid,
+        version_label="v1",
+        received_on=date(2007, 10, 1),
+        document_sha256=SHA,
+    )
+    act(
+        chair(board),
+        CaseReview.accept_report,
+        rid,
+        accepted_on=date(2007, 11, 22),
+        board_response="Submitted to Ofsted",
+    )
+    act(chair(board), CaseReview.close, rid, on=date(2007, 12, 1), reason="Overview report submitted to Ofsted")
+    act(chair(board), CaseReview.reopen, rid, on=date(2008, 9, 4), reason="Ofsted rated the review inadequate")
+    act(chair(board), CaseReview.close, rid, on=date(2009, 2, 27), reason="Re-submitted to Ofsted")
     return rid

@@ -19,6 +19,7 @@ class AuditLogProjection:
     """Adds each event's leaf and the subtrees it completes; signs a checkpoint every N events or T seconds."""
 
     name = "audit_log"
+    schema_version = 1  # raise with any change to its tables or their meaning: stores rebuild it on start
 
     def __init__(self, settings: StoreSettings) -> None:
         self.settings = settings

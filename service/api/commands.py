@@ -1,15 +1,15 @@
-"""How every command route runs: idempotency, the application call, the engine nudge, the typed answer.
+"""How every command route runs: idempotency, the body's command, the engine nudge, the typed answer.
 
 Routes are generated from tables (routes_review_commands, routes_action_commands): one row per API.md
-command, so each command is parsed by its request model and answered the same way."""
+command, naming its request model, whose typed `send` names the domain method and each of its fields."""
 
 from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, Generic, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
@@ -18,23 +18,24 @@ from domain.base import Context
 from service import idempotency
 from service.api.deps import CommandContext, IdempotencyKey, IfMatch
 from service.api.problems import problem_responses
-from service.api.schemas import Body, CommandResponse
-from service.application import CaseReviews, CommandResult
+from service.api.schemas import Body, CommandResponse, CreatedId, Sender
+from service.application import CommandResult
 from service.services import Services
 
-# Calls the application: (app, ctx, target id, expected version, fields) -> result.
-Call = Callable[[CaseReviews, Context, Any, int | None, dict[str, Any]], CommandResult]
+B = TypeVar("B", bound=Body)
 
 
 @dataclass(frozen=True)
-class Command:
-    """One command route: its path, request model, the application call and how it is documented."""
+class Command(Generic[B]):
+    """One command route: its path, request model and documentation; `creates` answers 201, and a
+    CommandResponse field name carries the id the command created. `send` is the model's own unless
+    the model serves several commands (DatedReason)."""
 
     path: str
-    model: type[Body]
-    call: Call
+    model: type[B]
     summary: str
-    creates: bool = False
+    creates: bool | CreatedId = False
+    send: Callable[Concatenate[B, Sender, ...], CommandResult] | None = None
 
 
 def run_command(
@@ -44,10 +45,10 @@ def run_command(
     response: Response,
     key: str | None,
     body: Body,
-    creates: bool,
+    creates: bool | CreatedId,
     execute: Callable[[], CommandResult],
 ) -> CommandResponse:
-    """Run a command once per Idempotency-Key and answer its id, version, position and created ids."""
+    """Run a command once per Idempotency-Key and answer its id, version, position and created id."""
     reservation = None
     if key is not None:
         print_ = idempotency.fingerprint(request.method, request.url.path, ctx.actor.user, body.model_dump(mode="json"))
@@ -63,7 +64,10 @@ def run_command(
             reservation.release()
         raise
     services.engine.wake()
-    answer = CommandResponse(id=result.id, version=result.version, position=result.position, **result.created)
+    created = {creates: result.created} if isinstance(creates, str) else {}
+    answer = CommandResponse.model_validate(
+        {"id": result.id, "version": result.version, "position": result.position, **created}
+    )
     response.status_code = 201 if creates else 200
     if reservation is not None:
         reservation.complete(response.status_code, answer.model_dump(mode="json"))
@@ -73,8 +77,8 @@ def run_command(
 COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 412, 422, 503)
 
 
-def add_commands(router: APIRouter, commands: list[Command]) -> None:
-    """Add one POST route per command; path parameters become the target id and sub-ids."""
+def add_commands(router: APIRouter, commands: Iterable[Command[Any]]) -> None:
+    """Add one POST route per command; the path's ids follow the sender into the body's `send`."""
     for command in commands:
         router.add_api_route(
             command.path,
@@ -89,62 +93,35 @@ def add_commands(router: APIRouter, commands: list[Command]) -> None:
         )
 
 
-def _endpoint(command: Command) -> Callable[..., CommandResponse]:
-    """An endpoint whose signature FastAPI reads: the path's parameters, the body model, the dependencies."""
+def _endpoint(command: Command[Any]) -> Callable[..., CommandResponse]:
+    """An endpoint whose signature FastAPI reads: the path's ids, the body model, then the dependencies."""
     path_names = re.findall(r"{(\w+)}", command.path)
+    send = command.send or command.model.send
 
-    def endpoint(**kw: Any) -> CommandResponse:
-        # Shallow: nested value objects (Child, Incident, Criteria) reach the domain as themselves.
-        fields = {name: getattr(kw["body"], name) for name in type(kw["body"]).model_fields}
-        target = kw[path_names[0]] if path_names else None
-        fields.update({name: kw[name] for name in path_names[1:]})
-        services, ctx = kw["services"], kw["ctx"]
-        return run_command(
-            services,
-            ctx,
-            kw["request"],
-            kw["response"],
-            kw["key"],
-            kw["body"],
-            command.creates,
-            lambda: command.call(services.app, ctx, target, kw["if_match"], fields),
-        )
+    def endpoint(
+        *,
+        body: Body,
+        services: Services,
+        ctx: CommandContext,
+        request: Request,
+        response: Response,
+        if_match: IfMatch,
+        key: IdempotencyKey,
+        **path: Any,
+    ) -> CommandResponse:
+        via = Sender(services.app, ctx, if_match)
+        ids = [path[name] for name in path_names]
+        return run_command(services, ctx, request, response, key, body, command.creates, lambda: send(body, via, *ids))
 
+    # FastAPI reads each endpoint's own signature: the path's ids are declared here, and the body's model.
     keyword = inspect.Parameter.KEYWORD_ONLY
-    parameters = [
-        inspect.Parameter(name, keyword, annotation=str if name == "board_id" else UUID) for name in path_names
+    ids = [inspect.Parameter(name, keyword, annotation=str if name == "board_id" else UUID) for name in path_names]
+    declared = [
+        parameter.replace(annotation=command.model) if name == "body" else parameter
+        for name, parameter in inspect.signature(endpoint).parameters.items()
+        if parameter.kind is keyword
     ]
-    parameters += [
-        inspect.Parameter(name, keyword, annotation=annotation)
-        for name, annotation in [
-            ("body", command.model),
-            ("services", Services),
-            ("ctx", CommandContext),
-            ("request", Request),
-            ("response", Response),
-            ("if_match", IfMatch),
-            ("key", IdempotencyKey),
-        ]
-    ]
-    endpoint.__signature__ = inspect.Signature(parameters, return_annotation=CommandResponse)  # type: ignore[attr-defined]
+    endpoint.__signature__ = inspect.Signature([*ids, *declared], return_annotation=CommandResponse)  # type: ignore[attr-defined]
     endpoint.__doc__ = command.summary
     endpoint.__name__ = re.sub(r"\W+", "_", command.summary.lower()).strip("_")
     return endpoint
-
-
-def on_review(name: str) -> Call:
-    """A call of `CaseReviews.act_on_review` for the CaseReview command `name`."""
-
-    def call(app: CaseReviews, ctx: Context, review_id: UUID, version: int | None, fields: dict[str, Any]) -> Any:
-        return app.act_on_review(ctx, name, review_id, expected_version=version, **fields)
-
-    return call
-
-
-def on_action(name: str) -> Call:
-    """A call of `CaseReviews.act_on_action` for the LearningAction command `name`."""
-
-    def call(app: CaseReviews, ctx: Context, action_id: UUID, version: int | None, fields: dict[str, Any]) -> Any:
-        return app.act_on_action(ctx, name, action_id, expected_version=version, **fields)
-
-    return call

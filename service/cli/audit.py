@@ -21,18 +21,17 @@ from projections.audit.checkpoints import (
     trusted_public_key,
 )
 from projections.audit.export import ExportUnavailable, build_export, verify_export
+from projections.audit.projection import AuditLogProjection
 from projections.audit.verify import Report, verify_log
+from projections.engine import ProjectionEngine
 from projections.storage import Database
+from service.application import open_application
 from service.settings import Settings
 
 
 @contextmanager
 def _audit_tree(settings: Settings, *, catch_up: bool) -> Iterator[Database]:
     """Our tables' database, with the audit tree brought up to the head of the log if asked."""
-    from projections.audit.projection import AuditLogProjection
-    from projections.engine import ProjectionEngine
-    from service.application import open_application
-
     db = Database(settings.url)
     app = open_application(settings.url)
     try:

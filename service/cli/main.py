@@ -7,23 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from service.cli.audit import add_audit_commands
+from service.cli.demo import demo_load, demo_tokens
 from service.cli.projections import add_projection_commands
 from service.cli.serve import add_serve_commands
 from service.settings import Settings
-
-
-def demo_load(settings: Settings, args: argparse.Namespace) -> int:
-    """Load the demonstration boards and reviews (once)."""
-    from service.cli.demo import demo_load
-
-    return demo_load(settings, args)
-
-
-def demo_tokens(settings: Settings, args: argparse.Namespace) -> int:
-    """Print a demo token per role."""
-    from service.cli.demo import demo_tokens
-
-    return demo_tokens(settings, args)
 
 
 def add_demo_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

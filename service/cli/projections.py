@@ -9,15 +9,16 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from tqdm import tqdm
 
 from projections.catalog import read_models
-from projections.engine import ProjectionEngine, ProjectionStatus
+from projections.engine import ProjectionEngine, ProjectionStatus, describe_rebuild
 from projections.storage import Database
 from service.application import open_application
+from service.services import schema_lock
 from service.settings import Settings
 
 ABOUT = (
@@ -28,13 +29,26 @@ ABOUT = (
 
 
 @contextmanager
-def opened_engine(settings: Settings) -> Iterator[ProjectionEngine]:
-    """The engine over every read model, its tables created; the store is closed afterwards."""
-    app = open_application(settings.url)
-    db = Database(settings.url)
+def opened_engine(settings: Settings, *, setup: bool = True) -> Iterator[ProjectionEngine]:
+    """The engine over every read model, its tables created (and upgraded); the store is closed afterwards.
+
+    Set up under the same schema lock as API processes (service/services.py), so a worker starting with
+    them never creates the same table at the same moment. Without `setup` only the tracking table is made
+    sure of: a reader that must not wait for another process's upgrade (`status`, which shows its progress)."""
+    with schema_lock(settings) if setup else nullcontext():
+        app = open_application(settings.url)
+        db = Database(settings.url)
+        try:
+            engine = ProjectionEngine(app.recorder, db, read_models(settings))
+            if setup:
+                engine.setup()
+            else:
+                engine.ensure_tracking()
+        except BaseException:
+            db.close()
+            app.close()
+            raise
     try:
-        engine = ProjectionEngine(app.recorder, db, read_models(settings))
-        engine.setup()
         yield engine
     finally:
         db.close()
@@ -66,9 +80,7 @@ def rebuild_projections(settings: Settings, args: argparse.Namespace) -> int:
         started = time.perf_counter()
         with tqdm(total=engine.head(), unit=" events", file=sys.stderr, desc="rebuilding") as bar:
             events = engine.rebuild(args.name, progress=bar.update)
-        seconds = time.perf_counter() - started
-        rate = events / seconds if seconds > 0 else 0.0
-        print(f"rebuilt {', '.join(chosen)}: {events:,} events in {seconds:.1f} s ({rate:,.0f} events/s)")
+        print(describe_rebuild(chosen, events, time.perf_counter() - started))
         stopped = [status for status in engine.status() if status.name in chosen and status.error]
         for status in stopped:
             print(f"scr projections rebuild: {status.name} {describe(status)}", file=sys.stderr)
@@ -77,7 +89,7 @@ def rebuild_projections(settings: Settings, args: argparse.Namespace) -> int:
 
 def show_status(settings: Settings, _: argparse.Namespace) -> int:
     """Print each read model's position, the log's head and the lag; exit 1 if any has stopped."""
-    with opened_engine(settings) as engine:
+    with opened_engine(settings, setup=False) as engine:
         statuses = engine.status()
     width = max([len("READ MODEL"), *(len(status.name) for status in statuses)])
     print(f"{'READ MODEL':<{width}}  {'POSITION':>12}  {'HEAD':>12}  {'LAG':>10}  STATE")
@@ -114,8 +126,9 @@ def add_projection_commands(subparsers: Any) -> None:
         "rebuild",
         help="drop a read model (or all) and rebuild it from the start of the event log",
         description="Drop the read model's tables and replay the whole event log into them, showing "
-        "progress and the rate at the end. Use after an upgrade that changes a read model, or if one was "
-        "damaged. The event log itself is never changed. Exits 1 if a read model stops on an event.",
+        "progress and the rate at the end. Not needed after an upgrade: a read model whose schema version "
+        "changed is rebuilt when the service or worker starts. Use it if one was damaged. The event log "
+        "itself is never changed. Exits 1 if a read model stops on an event.",
     )
     rebuild.add_argument("name", nargs="?", help="the read model to rebuild, e.g. case_status (default: all)")
     rebuild.set_defaults(run=rebuild_projections)

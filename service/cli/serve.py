@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+import uvicorn
+
 from domain.values import Role
+from service.api.observability import configure_logging
 from service.settings import Settings
 from service.tokens import ISSUABLE_ROLES, issue_token
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     """Run uvicorn on the app factory; the embedded SQLite store allows one process only."""
-    import uvicorn
-
-    from service.api.observability import configure_logging
-
     if args.workers > 1 and not settings.is_postgres:
         print(
             "scr serve: several workers need PostgreSQL (SCR_DATABASE_URL=postgresql://...); "

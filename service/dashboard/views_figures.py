@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.board import check_financial_year, financial_year_of, shift_financial_year
 from domain.errors import InvalidValue
 from domain.permissions import may_read, require_read
 from domain.values import InitiationDecision, Regime
@@ -145,15 +145,6 @@ def timeliness_page(viewer: Viewer, filters: TimelinessFilters) -> dict[str, Any
 
 # ---- cost ledger ----------------------------------------------------------------------------------------
 
-YEAR = re.compile(r"^\d{4}-\d{2}$")
-
-
-def shift_year(financial_year: str, years: int) -> str:
-    """The financial year `years` after (or before) this one: 2014-15 + 1 = 2015-16."""
-    start = int(financial_year[:4]) + years
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
 SPEND_COLUMNS = [
     Column("committed_pence", "Committed", PENCE),
     Column("invoiced_pence", "Invoiced", PENCE),
@@ -166,14 +157,12 @@ def costs_page(viewer: Viewer, board: str, financial_year: str) -> dict[str, Any
     actor = viewer.actor
     require_read(actor, "board_ledger")
     board_id = board_scope(actor, board or None)
-    year = financial_year or cost_ledger.financial_year(viewer.today.isoformat())
-    if not YEAR.match(year) or int(year[5:]) != (int(year[:4]) + 1) % 100:
-        raise InvalidValue("write the financial year as 2014-15")
+    year = check_financial_year(financial_year or financial_year_of(viewer.today))
     model: dict[str, Any] = {
         "board": board_id,
         "year": year,
-        "previous": shift_year(year, -1),
-        "next": shift_year(year, 1),
+        "previous": shift_financial_year(year, -1),
+        "next": shift_financial_year(year, 1),
     }
     if board_id is None:
         return {**model, "ledger": None, "tables": {}}

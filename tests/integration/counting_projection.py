@@ -14,6 +14,8 @@ from service.application import CaseReviews
 class CountingProjection:
     """Records each applied event's position under a primary key; optionally fails or dawdles."""
 
+    schema_version = 1
+
     def __init__(
         self,
         name: str = "counting",

@@ -15,7 +15,7 @@ from projections.audit.checkpoints import generate_key_file
 from service.api import schemas
 from service.app import create_app
 from service.application import open_application
-from service.cli.demo import load_demo
+from service.cli.demo_data import load_demo
 from service.settings import Settings
 from service.tokens import issue_token
 from tests.conftest import POSTGRES_URL

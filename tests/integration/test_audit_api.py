@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from domain.review import CaseReview
 from domain.values import RecommendationScope, Role
 from projections.audit import tree
 from projections.audit.checkpoints import generate_key_file, load_signing_key
@@ -63,7 +64,7 @@ def test_a_consistency_proof_between_two_checkpoints_verifies_with_the_rfc_algor
     http, review_id, services = client
     first = http.get("/audit/checkpoints/latest", headers=headers(Role.AUDITOR)).json()
     services.app.act_on_review(
-        ctx(), "make_recommendation", review_id, ref="R2", text="t", scope=RecommendationScope.LOCAL
+        ctx(), CaseReview.make_recommendation, review_id, ref="R2", text="t", scope=RecommendationScope.LOCAL
     )
     services.engine.catch_up()
     with services.db.transaction() as cursor:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.review import CaseReview
 from domain.values import RecommendationScope
 from projections.audit.checkpoints import checkpoint_dir, read_file
 from tests.builders import ctx
@@ -29,7 +30,7 @@ def test_an_untouched_log_verifies_clean_and_every_event_is_covered_by_a_signed_
 
 def test_events_after_the_latest_checkpoint_are_reported_as_not_yet_checkpointed(audited: Audited) -> None:
     audited.app.act_on_review(
-        ctx(), "make_recommendation", audited.review_id, ref="R9", text="More", scope=RecommendationScope.LOCAL
+        ctx(), CaseReview.make_recommendation, audited.review_id, ref="R9", text="More", scope=RecommendationScope.LOCAL
     )
     audited.engine.catch_up()  # one event: fewer than 10, so no automatic checkpoint
     report = audited.verify()
@@ -155,7 +156,12 @@ def test_a_forged_event_slipped_into_a_gap_of_the_postgres_log_is_detected_at_it
         gap = audited.sql("SELECT nextval(pg_get_serial_sequence('casereviews_events', 'notification_id'))")[0][0]
         for ref in ("R7", "R8"):  # recorded after the gap a rolled-back insert would leave
             audited.app.act_on_review(
-                ctx(), "make_recommendation", audited.review_id, ref=ref, text="t", scope=RecommendationScope.LOCAL
+                ctx(),
+                CaseReview.make_recommendation,
+                audited.review_id,
+                ref=ref,
+                text="t",
+                scope=RecommendationScope.LOCAL,
             )
         audited.catch_up_and_checkpoint()
         assert audited.verify().verified

@@ -89,9 +89,9 @@ def test_a_stale_expected_version_is_refused_and_records_nothing(app: CaseReview
     with pytest.raises(VersionConflict):
         app.act_on_review(
             ctx(),
-            "place_legal_hold",
+            CaseReview.place_legal_hold,
             result.id,
-            expected_version=result.version + 1,
+            result.version + 1,
             kind=HoldKind.CORONER_INQUEST,
             reference="I1",
             blocks_publication=False,

@@ -6,7 +6,7 @@ are chosen to be plausible and marked n/f where they are set."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -73,7 +73,7 @@ def record_khyra_ishaq_until_the_trial(app: CaseReviews) -> tuple[UUID, UUID]:
     initiate(app, rid, rationale="Child died; neglect known", decided_on=date(2008, 5, 23))
     act(
         ctx(),
-        "agree_terms_of_reference",
+        CaseReview.agree_terms_of_reference,
         rid,
         scope_from=date(2006, 1, 1),
         scope_to=date(2008, 5, 17),
@@ -83,7 +83,7 @@ def record_khyra_ishaq_until_the_trial(app: CaseReviews) -> tuple[UUID, UUID]:
     )
     act(
         ctx(),
-        "commission_reviewer",
+        CaseReview.commission_reviewer,
         rid,
         name="A. Author",
         role=ReviewerRole.OVERVIEW_AUTHOR,
@@ -92,21 +92,28 @@ def record_khyra_ishaq_until_the_trial(app: CaseReviews) -> tuple[UUID, UUID]:
         independence_declared=True,
         commissioned_on=date(2008, 6, 12),
     )
-    act(ctx(), "receive_draft_report", rid, version_label="v1", received_on=date(2009, 11, 2), document_sha256=SHA)
+    act(
+        ctx(),
+        CaseReview.receive_draft_report,
+        rid,
+        version_label="v1",
+        received_on=date(2009, 11, 2),
+        document_sha256=SHA,
+    )
     # The trial (n/f: from 4 January 2010) blocks publication until sentence
     hold = act(
         ctx(),
-        "place_legal_hold",
+        CaseReview.place_legal_hold,
         rid,
         kind=HoldKind.CRIMINAL_PROCEEDINGS,
         reference="R v Gordon and Abuhamza",
         blocks_publication=True,
         placed_on=date(2010, 1, 4),
-    ).created["hold_id"]
-    act(chair(), "accept_report", rid, accepted_on=date(2010, 2, 15), board_response="Accepted")
+    ).created
+    act(chair(), CaseReview.accept_report, rid, accepted_on=date(2010, 2, 15), board_response="Accepted")
     act(
         chair(),
-        "decide_publication",
+        CaseReview.decide_publication,
         rid,
         option=PublicationOption.FULL,
         rationale="Publish in full after the trial",
@@ -115,7 +122,7 @@ def record_khyra_ishaq_until_the_trial(app: CaseReviews) -> tuple[UUID, UUID]:
     )
     act(
         ctx(),
-        "assess_risk",
+        CaseReview.assess_risk,
         rid,
         reputational_risk=RiskLevel.HIGH,
         media_interest="National",
@@ -127,7 +134,7 @@ def record_khyra_ishaq_until_the_trial(app: CaseReviews) -> tuple[UUID, UUID]:
 
 def publish(app: CaseReviews, rid: UUID, on: date) -> None:
     app.act_on_review(
-        ctx(), "publish", rid, url="https://example.org/khyra-ishaq", published_on=on, document_sha256=SHA
+        ctx(), CaseReview.publish, rid, url="https://example.org/khyra-ishaq", published_on=on, document_sha256=SHA
     )
 
 
@@ -152,10 +159,12 @@ def test_khyra_ishaq_publication_waits_for_the_trial_then_is_published_in_full(a
         42,
     )
     # When sentence is passed (March 2010; n/f: 24 March), copies go out 19 July and it is published 27 July
-    app.act_on_review(ctx(), "lift_legal_hold", rid, hold_id=hold, lifted_on=date(2010, 3, 24), outcome="Sentenced")
+    app.act_on_review(
+        ctx(), CaseReview.lift_legal_hold, rid, hold_id=hold, lifted_on=date(2010, 3, 24), outcome="Sentenced"
+    )
     app.act_on_review(
         ctx(),
-        "send_pre_publication_copies",
+        CaseReview.send_pre_publication_copies,
         rid,
         recipients=(Recipient.OFSTED, Recipient.DFE),
         sent_on=date(2010, 7, 19),
@@ -192,7 +201,7 @@ def test_daniel_pelka_published_after_the_conviction_with_the_panels_request_rec
     # subject names the report's content; "delay" is the nearest)
     result = app.act_on_review(
         coventry,
-        "receive_panel_advice",
+        CaseReview.receive_panel_advice,
         rid,
         subject=NotificationSubject.DELAY,
         view=PanelView.INFORMATION_REQUESTED,
@@ -243,18 +252,18 @@ def test_bradford_hd_closed_reopened_after_an_inadequate_rating_and_closed_again
     }
 
 
-def refusals(hold: UUID) -> list[tuple[type[DomainError], str, dict[str, Any]]]:
+def refusals(hold: UUID) -> list[tuple[type[DomainError], Callable[..., Any], dict[str, Any]]]:
     """Commands the review at Khyra Ishaq's trial must refuse: the error, the command and its fields."""
     return [
         (
             LegalHoldActive,
-            "publish",
+            CaseReview.publish,
             {"url": "https://e.org/r", "published_on": date(2010, 3, 10), "document_sha256": SHA},
         ),
-        (DateOrder, "lift_legal_hold", {"hold_id": hold, "lifted_on": date(2009, 12, 31), "outcome": ""}),
+        (DateOrder, CaseReview.lift_legal_hold, {"hold_id": hold, "lifted_on": date(2009, 12, 31), "outcome": ""}),
         (
             InvalidValue,
-            "record_cost",
+            CaseReview.record_cost,
             {
                 "entry": CostEntryKind.INVOICE,
                 "category": CostCategory.OTHER,
@@ -266,7 +275,7 @@ def refusals(hold: UUID) -> list[tuple[type[DomainError], str, dict[str, Any]]]:
         ),
         (
             InvalidTransition,
-            "commission_reviewer",
+            CaseReview.commission_reviewer,
             {
                 "name": "B. Reviewer",
                 "role": ReviewerRole.PANEL_CHAIR,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.review import CaseReview
 from domain.review_values import Criteria
 from domain.values import InitiationDecision, Regime
 from projections.case_status import get_review, list_reviews
@@ -132,7 +133,7 @@ def decided_not_to_review(models: ReadModels, criteria: Criteria) -> dict[str, A
     rid = models.app.open_review(ctx(), board_id=BOARD, **notification("NO-SCR", **CHRISTMAS_2015)).id
     models.app.act_on_review(
         chair(),
-        "decide_initiation",
+        CaseReview.decide_initiation,
         rid,
         criteria=criteria,
         decision=InitiationDecision.NO_REVIEW,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.review import CaseReview
 from domain.values import HoldKind, Regime
 from projections.review_facts import deadline_rules
 from projections.timeliness import TimelinessProjection, aggregate_timeliness, review_timeliness
@@ -103,7 +104,7 @@ def test_an_active_hold_counts_up_to_the_readers_today(models: ReadModels) -> No
     rid = _open(models, "HOLD", la_aware_on=date(2015, 12, 23), notified_on=date(2016, 1, 4))
     models.app.act_on_review(
         ctx(),
-        "place_legal_hold",
+        CaseReview.place_legal_hold,
         rid,
         kind=HoldKind.POLICE_INVESTIGATION,
         reference="Op Y",

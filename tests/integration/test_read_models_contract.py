@@ -52,7 +52,7 @@ def record_corrections(app: CaseReviews) -> Any:
     rid = opened.id
     placed = app.act_on_review(
         ctx(),
-        "place_legal_hold",
+        CaseReview.place_legal_hold,
         rid,
         kind=HoldKind.CORONER_INQUEST,
         reference="Inquest 1",
@@ -60,7 +60,7 @@ def record_corrections(app: CaseReviews) -> Any:
         placed_on=date(2016, 1, 2),
     )
     lifted = app.act_on_review(
-        ctx(), "lift_legal_hold", rid, hold_id=placed.created["hold_id"], lifted_on=date(2016, 2, 1), outcome="Done"
+        ctx(), CaseReview.lift_legal_hold, rid, hold_id=placed.created, lifted_on=date(2016, 2, 1), outcome="Done"
     )
     for position, field, value in (
         (opened.position, "incident.la_aware_on", "2015-12-21"),
