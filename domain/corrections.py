@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from domain.errors import CorrectionInvalid
-from domain.review_facts import HOLD_SETS, SETS, SETS_FIRST
+from domain.errors import CorrectionInvalid, Forbidden, InvalidValue
+from domain.review_facts import HOLD_SETS, LISTS, SETS, SETS_FIRST
+from domain.values import Role
 
 # Identity and bookkeeping fields are never corrected: they tie the record together.
 NOT_CORRECTABLE = frozenset(
@@ -42,14 +43,63 @@ REVIEW_DATES = {
 }
 # Milestones met by the first event of a kind (later ones repeat it): only its correction moves them. (The
 # Panel's not-initiating milestone is not here: the first PanelNotified need not be the one that met it.)
-FIRST_DATES = {("PrePublicationCopiesSent", "sent_on"): SETS_FIRST["PrePublicationCopiesSent"][0]}
+FIRST_DATES = {("ReportWithdrawn", "withdrawn_on"): SETS_FIRST["ReportWithdrawn"][0]}
 HOLD_FIELDS = {(event_type, field): field for event_type, fields in HOLD_SETS.items() for field in fields}
+# Events kept as lists by version (copies, extensions, evaluations, links): a correction changes its entry.
+LIST_FIELDS = {
+    (event_type, field): (fact, index)
+    for event_type, (fact, fields) in LISTS.items()
+    for index, field in enumerate(fields)
+}
 # The event types whose corrections depend on being the first or latest of their kind.
 COUNTED_TYPES = frozenset(event_type for event_type, _ in (*REVIEW_DATES, *FIRST_DATES))
 
+# A decision itself is not corrected: it is decided again, by the command named here, so that the history
+# says what was decided, when and why, instead of a correction that would contradict the state.
+DECISIONS: dict[tuple[str, str], str] = {
+    ("InitiationDecided", "decision"): "POST /reviews/{id}/initiation-reconsidered",
+    ("InitiationDecided", "criteria"): "POST /reviews/{id}/initiation-reconsidered",
+    ("InitiationDecided", "criteria_met"): "POST /reviews/{id}/initiation-reconsidered",
+    ("InitiationDecided", "contradicts_criteria"): "POST /reviews/{id}/initiation-reconsidered",
+    ("InitiationReconsidered", "decision"): "POST /reviews/{id}/initiation-reconsidered",
+    ("InitiationReconsidered", "criteria"): "POST /reviews/{id}/initiation-reconsidered",
+    ("InitiationReconsidered", "criteria_met"): "POST /reviews/{id}/initiation-reconsidered",
+    ("InitiationReconsidered", "contradicts_criteria"): "POST /reviews/{id}/initiation-reconsidered",
+    ("RapidReviewCompleted", "outcome"): "POST /reviews/{id}/initiation-decision (or initiation-reconsidered)",
+    ("PublicationDecided", "option"): "POST /reviews/{id}/publication-decision (a new decision)",
+    ("Closed", "outcome"): "POST /reviews/{id}/reopen, then /close with the outcome",
+    ("ReportWithdrawn", "reason"): "POST /reviews/{id}/republish, then /withdraw with the reason",
+}
+# What only the chair may decide: every field of these events, and a hold's blocking of publication.
+CHAIR_EVENTS = frozenset(
+    {
+        "InitiationDecided",
+        "InitiationReconsidered",
+        "ReportAccepted",
+        "RevisedReportAccepted",
+        "PublicationDecided",
+        "PublicationOverrideRecorded",
+        "ReportWithdrawn",
+        "ExtensionAgreed",
+        "Closed",
+        "Reopened",
+    }
+)
+CHAIR_FIELDS = frozenset({("LegalHoldPlaced", "blocks_publication")})
+
 # Where a correction reaches: the review's own fact, a field of the hold the corrected event concerns,
-# or a field of the notified child or incident; with the name of the attribute, field or key.
-Target = tuple[Literal["review", "hold", "child", "incident"], str]
+# a field of the notified child or incident, or an entry of a list fact; with the attribute, field or key.
+Target = tuple[Literal["review", "hold", "child", "incident", "list"], str]
+
+
+def require_correctable_by(event_type: str, path: str, role: Role) -> None:
+    """A correction changes only what the corrector's role could have recorded, and never a decision itself."""
+    head = path.partition(".")[0]
+    instead = DECISIONS.get((event_type, head))
+    if instead is not None:
+        raise InvalidValue(f"{event_type}.{head} is a decision and cannot be corrected: use {instead}", field="field")
+    if role is not Role.BOARD_CHAIR and (event_type in CHAIR_EVENTS or (event_type, head) in CHAIR_FIELDS):
+        raise Forbidden(f"only the board chair may correct {event_type}.{head}: it is the chair's decision")
 
 
 def field_annotation(event_class: type[BaseModel], path: str) -> Any:
@@ -85,38 +135,49 @@ def corrected_date(aggregate_class: type, event_type: str, path: str, value: Any
     return typed if isinstance(typed, date) else None
 
 
-def correction_target(event_type: str, path: str, *, first: bool, latest: bool, hold: bool) -> Target | None:
-    """Where a correction of `path` in an event of `event_type` reaches the state, if anywhere.
+def correction_targets(event_type: str, path: str, *, first: bool, latest: bool, hold: bool) -> list[Target]:
+    """Where a correction of `path` in an event of `event_type` reaches the state (none: shown only).
 
     `first`/`latest`: the corrected event is the first/latest of its type; `hold`: it concerns a hold the
     review has. The aggregate applies the answer to its attributes, the read models to their JSON."""
     key = (event_type, path)
+    found: list[Target] = []
     if key in REVIEW_DATES and latest:
-        return "review", REVIEW_DATES[key]
+        found.append(("review", REVIEW_DATES[key]))
     if key in FIRST_DATES and first:
-        return "review", FIRST_DATES[key]
+        found.append(("review", FIRST_DATES[key]))
     if key in HOLD_FIELDS and hold:
-        return "hold", HOLD_FIELDS[key]
+        found.append(("hold", HOLD_FIELDS[key]))
+    if key in LIST_FIELDS:
+        fact, index = LIST_FIELDS[key]
+        found.append(("list", f"{fact}.{index}"))
     if event_type == "Notified" and path.startswith(("incident.", "child.")):
         part, _, name = path.partition(".")
-        return ("incident" if part == "incident" else "child"), name
-    return None
+        found.append((("incident" if part == "incident" else "child"), name))
+    return found
 
 
 def apply_correction(review: Any, version: int, path: str, value: Any) -> None:
     """Replace the corrected value in the review's state where the state depends on it."""
     event_type, subject = review.applied[version]
     versions = [v for v, (name, _) in review.applied.items() if name == event_type]
-    target = correction_target(
+    targets = correction_targets(
         event_type, path, first=version == min(versions), latest=version == max(versions), hold=subject in review.holds
     )
-    if target is None:
+    if not targets:
         return
-    part, name = target
     typed = TypeAdapter(field_annotation(getattr(type(review), event_type), path)).validate_python(value)
-    if part == "review":
-        setattr(review, name, typed)
-    elif part == "hold":
-        review.holds[subject] = review.holds[subject].model_copy(update={name: typed})
-    else:
-        setattr(review, part, getattr(review, part).model_copy(update={name: typed}))
+    for part, name in targets:
+        if part == "review":
+            setattr(review, name, typed)
+        elif part == "hold":
+            review.holds[subject] = review.holds[subject].model_copy(update={name: typed})
+        elif part == "list":
+            fact, _, index = name.partition(".")
+            entries = dict(getattr(review, fact))
+            entry = list(entries[str(version)])
+            entry[int(index)] = typed
+            entries[str(version)] = entry
+            setattr(review, fact, entries)
+        else:
+            setattr(review, part, getattr(review, part).model_copy(update={name: typed}))

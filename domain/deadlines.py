@@ -9,19 +9,23 @@ the period runs backwards: `calendar_days_taken` and `working_days_taken` say ho
 ahead of publication the milestone happened (negative when it came after), and the
 legal hold period is [met date or today, start).
 
-`website_retention` has no satisfying milestone: no withdrawal event exists yet, so
-the rule is taken as met on its due date once that date is reached, open before it.
+`website_retention` is a keep-until date, not a deadline: `open` until the date, `kept` once it is
+reached, `withdrawn_early` when the report was withdrawn before it; never met, late or overdue.
+
+A review closed as subsumed or with no further action has its unmet rules `not_applicable`: never
+overdue, not counted as within or late. An agreed extension leaves `due_on`, `met` and the status as
+they are and adds `extended_due_on` and `met_within_extension`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from domain.calendar import add_days, add_months, add_working_days, working_days_between
-from domain.rules import RULES, Direction, Rule, Unit, rules_for
+from domain.rules import RULES, Direction, Milestone, Rule, Unit, extended_due_key, rules_for
 from domain.values import Regime
 
 
@@ -31,8 +35,11 @@ class Status(StrEnum):
     NOT_STARTED = "not_started"
     OPEN = "open"
     MET = "met"
-    LATE = "late"
+    MET_LATE = "met_late"
     OVERDUE = "overdue"
+    NOT_APPLICABLE = "not_applicable"
+    KEPT = "kept"
+    WITHDRAWN_EARLY = "withdrawn_early"
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,9 @@ class RuleOutcome:
     calendar_days_taken: int | None
     days_overdue: int
     legal_hold_days: int
+    extended_due_on: date | None = None
+    met_within_extension: bool | None = None
+    keep_until: bool = False
 
     def as_dict(self) -> dict[str, str | int | bool | None]:
         """JSON-ready values, dates as ISO strings."""
@@ -75,7 +85,43 @@ class RuleOutcome:
             "calendar_days_taken": self.calendar_days_taken,
             "days_overdue": self.days_overdue,
             "legal_hold_days": self.legal_hold_days,
+            "extended_due_on": _iso(self.extended_due_on),
+            "met_within_extension": self.met_within_extension,
         }
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A started rule's dates, independent of today: what the aggregate and every read model agree on."""
+
+    start_on: date
+    due_on: date
+    met_on: date | None  # None while unmet, and always for a keep-until rule
+    ended_on: date | None  # a keep-until rule's early end (a withdrawal)
+    not_applicable_from: date | None  # set only while unmet: the review was closed without completing it
+    extended_due_on: date | None
+
+
+def clock(rule: Rule, milestones: Mapping[str, date], due: Callable[[Rule, date], date] | None = None) -> Clock | None:
+    """The rule's dates for these milestones, or None while its start milestone has not happened."""
+    start = milestones.get(rule.start)
+    if start is None:
+        return None
+    met_on = (
+        None
+        if rule.met_by is None
+        else min((milestones[name] for name in rule.satisfied_by if name in milestones), default=None)
+    )
+    return Clock(
+        start_on=start,
+        due_on=(due or due_date)(rule, start),
+        met_on=met_on,
+        ended_on=None if rule.ended_by is None else milestones.get(rule.ended_by),
+        not_applicable_from=(
+            milestones.get(Milestone.NOT_APPLICABLE_FROM) if met_on is None and not rule.keep_until else None
+        ),
+        extended_due_on=milestones.get(extended_due_key(rule.id)),
+    )
 
 
 def evaluate(
@@ -95,7 +141,7 @@ def next_deadline(outcomes: Sequence[RuleOutcome]) -> tuple[str, date] | None:
     pending = [
         (outcome.due_on, outcome.rule)
         for outcome in outcomes
-        if outcome.status in (Status.OPEN, Status.OVERDUE) and outcome.due_on is not None
+        if outcome.status in (Status.OPEN, Status.OVERDUE) and outcome.due_on is not None and not outcome.keep_until
     ]
     if not pending:
         return None
@@ -120,12 +166,15 @@ def due_date(rule: Rule, start: date) -> date:
 
 def _evaluate_rule(rule: Rule, milestones: Mapping[str, date], holds: Sequence[HoldPeriod], today: date) -> RuleOutcome:
     """Outcome of one rule."""
-    start = milestones.get(rule.start)
-    if start is None:
+    found = clock(rule, milestones)
+    if found is None:
         return _not_started(rule)
-    due = due_date(rule, start)
-    met_on = _met_on(rule, milestones, due, today)
-    status = _status(due, met_on, today)
+    start, due, met_on = found.start_on, found.due_on, found.met_on
+    status = status_of(rule, found, today)
+    # The clock stops when it is met, when the rule stops applying, or (a keep-until date) when reached or ended.
+    end = met_on or found.not_applicable_from or found.ended_on or today
+    if rule.keep_until:
+        end = min(end, due)
     return RuleOutcome(
         rule=rule.id,
         source=rule.source,
@@ -137,9 +186,27 @@ def _evaluate_rule(rule: Rule, milestones: Mapping[str, date], holds: Sequence[H
         status=status,
         working_days_taken=_working_days_taken(rule, start, met_on),
         calendar_days_taken=_calendar_days_taken(rule, start, met_on),
-        days_overdue=max(0, ((met_on or today) - due).days),
-        legal_hold_days=_legal_hold_days(_rule_period(rule, start, met_on or today), holds, today),
+        days_overdue=max(0, ((met_on or today) - due).days) if status in (Status.MET_LATE, Status.OVERDUE) else 0,
+        legal_hold_days=_legal_hold_days(_rule_period(rule, start, end), holds, today),
+        extended_due_on=found.extended_due_on,
+        met_within_extension=(
+            None if found.extended_due_on is None or met_on is None else met_on <= found.extended_due_on
+        ),
+        keep_until=rule.keep_until,
     )
+
+
+def status_of(rule: Rule, found: Clock, today: date) -> Status:
+    """Where a started rule stands today."""
+    if rule.keep_until:
+        if found.ended_on is not None and found.ended_on < found.due_on:
+            return Status.WITHDRAWN_EARLY
+        return Status.KEPT if today >= found.due_on else Status.OPEN
+    if found.met_on is None:
+        if found.not_applicable_from is not None:
+            return Status.NOT_APPLICABLE
+        return Status.OPEN if today <= found.due_on else Status.OVERDUE
+    return Status.MET if found.met_on <= found.due_on else Status.MET_LATE
 
 
 def _not_started(rule: Rule) -> RuleOutcome:
@@ -160,27 +227,11 @@ def _not_started(rule: Rule) -> RuleOutcome:
     )
 
 
-def _met_on(rule: Rule, milestones: Mapping[str, date], due: date, today: date) -> date | None:
-    """The date the rule was satisfied, or None while it is not."""
-    if rule.met_by is None:
-        # Retention is met by the passage of time: nothing records a withdrawal yet.
-        return due if today >= due else None
-    dates = [milestones[name] for name in rule.satisfied_by if name in milestones]
-    return min(dates, default=None)
-
-
-def _status(due: date, met_on: date | None, today: date) -> Status:
-    """Open, overdue, met or late."""
-    if met_on is None:
-        return Status.OPEN if today <= due else Status.OVERDUE
-    return Status.MET if met_on <= due else Status.LATE
-
-
 def _met_flag(status: Status) -> bool | None:
-    """True when met in time, False when late or overdue, None while still open."""
-    if status is Status.OPEN:
-        return None
-    return status is Status.MET
+    """True when met in time, False when late or overdue, None otherwise (open, not applicable, a keep-until)."""
+    if status in (Status.MET, Status.MET_LATE, Status.OVERDUE):
+        return status is Status.MET
+    return None
 
 
 def _calendar_days_taken(rule: Rule, start: date, met_on: date | None) -> int | None:

@@ -132,8 +132,12 @@ class LearningAction(Aggregate):
         owner: str,
         target_on: date,
         success_measure: str,
+        agreed_on: date | None = None,
     ) -> LearningAction:
-        """Agree an action from a recommendation (the caller checks the recommendation exists)."""
+        """Agree an action from a recommendation (the caller checks the recommendation exists); agreed today
+        unless the request says when."""
+        agreed_on = agreed_on or ctx.today
+        require_not_future(agreed_on, ctx.today, field="agreed_on")
         return cls._create(
             cls.Agreed,
             id=uuid4(),
@@ -147,7 +151,7 @@ class LearningAction(Aggregate):
             owner=owner,
             target_on=target_on,
             success_measure=success_measure,
-            agreed_on=ctx.today,
+            agreed_on=agreed_on,
         )
 
     def report_progress(self, ctx: Context, *, rag: Rag, note: str, on: date) -> None:

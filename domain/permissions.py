@@ -44,6 +44,14 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "correct": BOARD_STAFF,
     "close": CHAIR_ONLY,
     "reopen": CHAIR_ONLY,
+    "reconsider_initiation": CHAIR_ONLY,
+    "revise_report": BOARD_STAFF,
+    "withdraw_report": CHAIR_ONLY,
+    "republish": BOARD_STAFF,
+    "deposit_with_nspcc": BOARD_STAFF,
+    "record_evaluation": BOARD_STAFF,
+    "link_review": BOARD_STAFF,
+    "agree_extension": CHAIR_ONLY,
     "agree_action": BOARD_STAFF,
     "report_progress": BOARD_STAFF | {LEAD},
     "add_evidence": BOARD_STAFF | {LEAD},
@@ -51,6 +59,11 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "claim_completion": frozenset({LEAD}),
     "assess_completion": BOARD_STAFF,
     "reopen_action": BOARD_STAFF,
+    # Learning across reviews (issue 12): themes, findings, dissemination, reg 14 monitoring.
+    "tag_themes": BOARD_STAFF,
+    "record_finding": BOARD_STAFF,
+    "record_dissemination": BOARD_STAFF,
+    "record_monitoring": BOARD_STAFF,
 }
 
 # Roles that act for one board; the others act across boards (panel, admin) or not at all here.
@@ -68,6 +81,16 @@ READ_ROLES: dict[str, frozenset[Role]] = {
     # Checkpoints and proofs are hashes only, made to be copied widely (any role); verifying the whole
     # log is for auditors and the operator.
     "audit_verification": frozenset({AUDITOR, ADMIN}),
+    # Learning across reviews and reporting (issue 12). Free-text notes never reach the Panel (service.access).
+    "themes": frozenset(Role),
+    "search": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
+    "dissemination": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
+    "monitoring": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
+    # Aggregate counts only; a board role's figures cover its own board.
+    "statistics": frozenset({MANAGER, CHAIR, AUDITOR, PANEL, ADMIN}),
+    "annual_report": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
+    # Listing, issuing and revoking a board's calendar feed tokens (a token, not an event: service.feed_tokens).
+    "feed_tokens": BOARD_STAFF,
 }
 # How a refusal names a read, where its key does not say it plainly.
 _READ_NAMES = {"history": "a review's history", "audit_verification": "the log's verification"}

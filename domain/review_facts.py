@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.values import InitiationDecision, NotificationSubject, Stage
+from domain.rules import against_criteria
+from domain.values import CloseOutcome, InitiationDecision, NotificationSubject, Recipient, Regime, Stage
 
 # The facts an event sets from its fields, as (fact, field). A decision or closure may be repeated: the
 # latest holds, so a correction moves one of these only when it corrects the latest (domain.corrections).
@@ -28,9 +29,18 @@ SETS: dict[str, tuple[tuple[str, str], ...]] = {
     "InitiationDecided": (
         ("decision", "decision"),
         ("decided_on", "decided_on"),
-        ("contradicts_criteria", "contradicts_criteria"),
+    ),
+    "InitiationReconsidered": (
+        ("reconsidered_decision", "decision"),
+        ("reconsidered_on", "decided_on"),
+        ("reconsideration_reason", "reason"),
     ),
     "ReportAccepted": (("accepted_on", "accepted_on"),),
+    "ReportRevised": (("revised_on", "received_on"),),
+    "RevisedReportAccepted": (("revision_accepted_on", "accepted_on"),),
+    "ReportWithdrawn": (("withdrawn_on", "withdrawn_on"), ("withdrawal_reason", "reason")),
+    "Republished": (("republished_on", "published_on"),),
+    "NspccDeposited": (("nspcc_deposited_on", "deposited_on"),),
     "PublicationDecided": (
         ("publication_option", "option"),
         ("publication_planned_on", "planned_on"),
@@ -42,8 +52,10 @@ SETS: dict[str, tuple[tuple[str, str], ...]] = {
 
 # Milestones met by the first event of a kind (later ones repeat it), as (fact, field).
 SETS_FIRST: dict[str, tuple[str, str]] = {
-    "PrePublicationCopiesSent": ("pre_publication_copy_sent_on", "sent_on"),
-    "PanelNotified": ("panel_told_not_initiating_on", "sent_on"),  # only when it tells of not initiating
+    # Only a notice of not initiating that reaches the National Panel meets it.
+    "PanelNotified": ("panel_told_not_initiating_on", "sent_on"),
+    # A report withdrawn early is flagged by its first withdrawal (website retention).
+    "ReportWithdrawn": ("first_withdrawn_on", "withdrawn_on"),
 }
 
 # The stage an event moves the review to (an initiation decision's depends on the decision).
@@ -53,11 +65,21 @@ STAGES: dict[str, Stage] = {
     "ReportAccepted": Stage.REPORT_ACCEPTED,
     "PublicationDecided": Stage.PUBLICATION_DECIDED,
     "Published": Stage.PUBLISHED,
+    "ReportWithdrawn": Stage.WITHDRAWN,
+    "Republished": Stage.PUBLISHED,
     "Closed": Stage.CLOSED,
 }
 
+# Events kept as a list of what they say, for the record (copies by version, so a correction can reach one).
+LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "PrePublicationCopiesSent": ("copies_sent", ("recipients", "sent_on")),
+    "ExtensionAgreed": ("extensions", ("rule", "new_due_on")),
+    "EvaluationRecorded": ("evaluations", ("evaluator", "rating", "evaluated_on")),
+    "ReviewLinked": ("links", ("kind", "other_review_id", "external_ref", "linked_on")),
+}
+
 # The events that change the review's own facts (not its holds).
-REVIEW_EVENTS = frozenset({*SETS, *SETS_FIRST, *STAGES, "Reopened"})
+REVIEW_EVENTS = frozenset({*SETS, *SETS_FIRST, *STAGES, *LISTS, "Reopened", "InitiationReconsidered"})
 
 # The fields a hold event sets on the hold it concerns; an override sets no field, only `overridden`.
 HOLD_SETS: dict[str, tuple[str, ...]] = {
@@ -67,22 +89,41 @@ HOLD_SETS: dict[str, tuple[str, ...]] = {
 HOLD_EVENTS = frozenset({*HOLD_SETS, "PublicationOverrideRecorded"})
 
 
-def review_changes(event_type: str, fields: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
-    """The review's facts an event of `event_type` with `fields` changes, given the facts before it."""
-    changes = {fact: fields[field] for fact, field in SETS.get(event_type, ())}
+def review_changes(
+    event_type: str, fields: Mapping[str, Any], facts: Mapping[str, Any], version: int = 0
+) -> dict[str, Any]:
+    """The review's facts an event of `event_type` with `fields` (the `version`-th of the review) changes."""
+    changes = {fact: fields.get(field) for fact, field in SETS.get(event_type, ())}
     first = SETS_FIRST.get(event_type)
     if first is not None and facts.get(first[0]) is None and _meets_first(event_type, fields):
         changes[first[0]] = fields[first[1]]
+    listed = LISTS.get(event_type)
+    if listed is not None:
+        # Keyed by the event's version as text (JSON keys), so a correction names the entry it changes.
+        fact, keys = listed
+        changes[fact] = {**(facts.get(fact) or {}), str(version): [fields.get(key) for key in keys]}
     stage = STAGES.get(event_type)
+    if event_type in ("InitiationDecided", "InitiationReconsidered"):
+        decision = InitiationDecision(fields["decision"])
+        changes["contradicts_criteria"] = against_criteria(Regime(facts["regime"]), fields["criteria_met"], decision)
+        stage = Stage.INITIATED if decision.initiates else Stage.NOT_INITIATED
     if event_type == "Notified":
         changes["contradicts_criteria"] = False
-    elif event_type == "InitiationDecided":
-        stage = Stage.INITIATED if InitiationDecision(fields["decision"]).initiates else Stage.NOT_INITIATED
+        # Absent from notifications recorded before several children were kept: one child, the statistics one.
+        changes["other_children"] = fields.get("other_children") or ()
+        changes["statistics_child"] = fields.get("statistics_child") or 0
     elif event_type == "Closed":
         changes["stage_before_closure"] = facts["stage"]
+        # Closures recorded before outcomes were kept completed the review.
+        changes["close_outcome"] = fields.get("outcome") or CloseOutcome.COMPLETED
     elif event_type == "Reopened":
         # closed_on keeps the latest closure's date; the stage says the review is open again.
         stage = facts.get("stage_before_closure") or Stage.NOTIFIED
+        changes["close_outcome"] = None
+    elif event_type == "Republished":
+        changes["withdrawn_on"] = None
+    elif event_type in ("ReportRevised", "RevisedReportAccepted"):
+        changes["revision_waiting"] = event_type == "ReportRevised"
     if stage is not None:
         changes["stage"] = stage
     return changes
@@ -99,5 +140,7 @@ def hold_changes(event_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _meets_first(event_type: str, fields: Mapping[str, Any]) -> bool:
-    """Only a notice that the review is not being initiated meets the Panel's not-initiating milestone."""
-    return event_type != "PanelNotified" or fields["subject"] == NotificationSubject.NOT_INITIATING
+    """Only a notice of not initiating that reaches the National Panel meets the Panel's not-initiating milestone."""
+    if event_type != "PanelNotified":
+        return True
+    return fields["subject"] == NotificationSubject.NOT_INITIATING and Recipient.NATIONAL_PANEL in fields["recipients"]

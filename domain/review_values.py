@@ -13,6 +13,7 @@ from domain.values import (
     CostEntryKind,
     HoldKind,
     IncidentNature,
+    PlacementType,
     Sex,
     Value,
 )
@@ -28,6 +29,10 @@ class Child(Value):
     disability: bool | None = None
     looked_after: bool | None = None
     child_protection_plan: bool | None = None
+    # DfE serious incident notification statistics (second wave); absent from older notifications.
+    child_in_need_plan: bool | None = None
+    known_to_agencies: bool | None = None
+    placement_type: PlacementType | None = None
 
 
 class Incident(Value):
@@ -39,6 +44,9 @@ class Incident(Value):
     discovered_on: date | None = None
     la_aware_on: date
     description: str = Field(default="", max_length=10_000)
+    # Kept apart: the review belongs to one lead board, the child may live in another authority's area.
+    la_of_incident: str | None = Field(default=None, min_length=1, max_length=100)
+    la_of_residence: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class Criteria(Value):

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from enum import StrEnum
 
 from domain.errors import InvalidValue
-from domain.values import CSPR_REGIMES, SCR_REGIMES, Regime
+from domain.values import (
+    CSPR_REGIMES,
+    SCR_REGIMES,
+    WT_2013_REGIMES,
+    AbuseOrNeglect,
+    InitiationDecision,
+    Recipient,
+    Regime,
+)
 
 COUNTING_CONVENTION = (
     "start day is day 0; a deadline of N working days ends at the end of the N-th "
@@ -35,7 +44,12 @@ class Milestone(StrEnum):
 
     LA_AWARE = "la_aware_on"
     NOTIFIED = "notified_on"
+    # The notification, when the Panel takes it for a rapid review (abuse or neglect known or suspected).
+    RAPID_REVIEW_CLOCK = "rapid_review_clock_from"
     RAPID_REVIEW_COMPLETED = "rapid_review_completed_on"
+    # The first decision whether to initiate (meets initiation_decision however it is later reconsidered).
+    INITIATION_FIRST_DECIDED = "initiation_first_decided_on"
+    # The decision to initiate in force (a reconsidered one starts the completion clocks from its own date).
     INITIATION_DECIDED = "initiation_decided_on"
     NOT_INITIATING_DECIDED = "not_initiating_decided_on"
     PANEL_TOLD_NOT_INITIATING = "panel_told_not_initiating_on"
@@ -43,6 +57,44 @@ class Milestone(StrEnum):
     PUBLISHED = "published_on"
     PUBLICATION_DUE = "publication_due_on"
     PRE_PUBLICATION_COPY_SENT = "pre_publication_copy_sent_on"
+    WITHDRAWN = "withdrawn_on"
+    # A review closed as subsumed or with no further action: its unmet rules no longer apply from then.
+    NOT_APPLICABLE_FROM = "not_applicable_from"
+
+
+def extended_due_key(rule_id: str) -> str:
+    """The milestone key of a rule's agreed later date (an extension): kept beside, never instead of, due_on."""
+    return f"extended_due_on:{rule_id}"
+
+
+# Who must have been sent a pre-publication copy for the rule to be met (DOMAIN.md section 4).
+REQUIRED_COPY_RECIPIENTS: dict[Regime, frozenset[Recipient]] = {
+    **dict.fromkeys(SCR_REGIMES, frozenset({Recipient.OFSTED, Recipient.DFE})),  # scr-2006: no rule, recorded only
+    **dict.fromkeys(CSPR_REGIMES, frozenset({Recipient.NATIONAL_PANEL, Recipient.SECRETARY_OF_STATE})),
+}
+
+
+def copies_complete_on(regime: Regime, copies: Iterable[tuple[Iterable[str], date]]) -> date | None:
+    """The day every required recipient had been sent a copy (each recipient's first copy counts), or None."""
+    first: dict[str, date] = {}
+    for recipients, sent_on in copies:
+        for recipient in recipients:
+            if recipient not in first or sent_on < first[recipient]:
+                first[recipient] = sent_on
+    required = REQUIRED_COPY_RECIPIENTS[regime]
+    if not all(recipient in first for recipient in required):
+        return None
+    return max(first[recipient] for recipient in required)
+
+
+def rapid_review_applies(abuse_or_neglect: str) -> bool:
+    """The Panel takes a notification for a rapid review when abuse or neglect is known or suspected."""
+    return abuse_or_neglect != AbuseOrNeglect.NOT_SUSPECTED
+
+
+def against_criteria(regime: Regime, criteria_met: bool, decision: InitiationDecision) -> bool:
+    """SCR regimes only: criteria met but no statutory SCR (a non-statutory review included). CSPR: never (reg 11)."""
+    return regime in SCR_REGIMES and criteria_met and not decision.is_statutory_review
 
 
 @dataclass(frozen=True)
@@ -61,6 +113,10 @@ class Rule:
     note: str = ""
     # Further milestones that also satisfy the rule; the earliest present one counts.
     also_met_by: tuple[str, ...] = ()
+    # A keep-until date, not a deadline (website retention): never within or late, never the next deadline;
+    # the milestone that ends it early (a withdrawal) makes it `withdrawn_early`.
+    keep_until: bool = False
+    ended_by: str | None = None
 
     @property
     def satisfied_by(self) -> tuple[str, ...]:
@@ -97,21 +153,21 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="initiation_decision",
-        regimes=SCR_REGIMES,
+        regimes=WT_2013_REGIMES,
         start=Milestone.NOTIFIED,
         length=1,
         unit=Unit.MONTHS,
         direction=Direction.AFTER,
-        met_by=Milestone.INITIATION_DECIDED,
+        met_by=Milestone.INITIATION_FIRST_DECIDED,
         source="WT 2015 ch.4",
         confirmed=True,
-        note="met by the decision whether to initiate, either way",
-        # The duty is to decide; a timely decision not to initiate meets it as well.
-        also_met_by=(Milestone.NOT_INITIATING_DECIDED,),
+        # The duty is to decide; a timely decision not to initiate meets it as well, and a reconsideration
+        # later does not move it.
+        note="met by the first decision whether to initiate, either way",
     ),
     Rule(
         id="panel_told_not_initiating",
-        regimes=SCR_REGIMES,
+        regimes=WT_2013_REGIMES,
         start=Milestone.NOT_INITIATING_DECIDED,
         length=14,
         unit=Unit.DAYS,
@@ -120,20 +176,47 @@ RULES: tuple[Rule, ...] = (
         source="National Panel operating guidance (2013)",
         confirmed=True,
     ),
+    # LSCB Regulations 2006 with WT 2006/2010 ch.8 (2006-2013): the lengths are not confirmed in our sources, so
+    # they are configurable ("rule:scr-2006") and reported as unconfirmed. No National Panel, no publication rules.
+    Rule(
+        id="initiation_decision",
+        regimes=frozenset({Regime.SCR_2006}),
+        start=Milestone.NOTIFIED,
+        length=1,
+        unit=Unit.MONTHS,
+        direction=Direction.AFTER,
+        met_by=Milestone.INITIATION_FIRST_DECIDED,
+        source="WT 2006/2010 ch.8 (text not confirmed)",
+        confirmed=False,
+        note="unconfirmed: configurable, default one month after the notification",
+    ),
+    Rule(
+        id="complete_review",
+        regimes=frozenset({Regime.SCR_2006}),
+        start=Milestone.INITIATION_DECIDED,
+        length=6,
+        unit=Unit.MONTHS,
+        direction=Direction.AFTER,
+        met_by=Milestone.REPORT_ACCEPTED,
+        source="WT 2010 ch.8 (WT 2006 set a shorter period; text not confirmed)",
+        confirmed=False,
+        note="unconfirmed: configurable, default 6 months after the decision to initiate",
+    ),
     Rule(
         id="rapid_review",
         regimes=CSPR_REGIMES,
-        start=Milestone.NOTIFIED,
+        start=Milestone.RAPID_REVIEW_CLOCK,
         length=15,
         unit=Unit.WORKING_DAYS,
         direction=Direction.AFTER,
         met_by=Milestone.RAPID_REVIEW_COMPLETED,
         source="National Panel practice guidance (non-statutory)",
         confirmed=True,
+        note="only for notifications with abuse or neglect known or suspected",
     ),
     Rule(
         id="complete_review",
-        regimes=SCR_REGIMES,
+        regimes=WT_2013_REGIMES,
         start=Milestone.INITIATION_DECIDED,
         length=6,
         unit=Unit.MONTHS,
@@ -157,7 +240,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="pre_publication_copy",
-        regimes=SCR_REGIMES,
+        regimes=WT_2013_REGIMES,
         start=Milestone.PUBLICATION_DUE,
         length=7,
         unit=Unit.DAYS,
@@ -165,7 +248,7 @@ RULES: tuple[Rule, ...] = (
         met_by=Milestone.PRE_PUBLICATION_COPY_SENT,
         source="WT 2013/2015",
         confirmed=False,
-        note="partly confirmed: 1 week before publication, to Ofsted and DfE",
+        note="partly confirmed: 1 week before publication (actual once published), met when Ofsted and DfE have copies",
     ),
     Rule(
         id="pre_publication_copy",
@@ -177,11 +260,14 @@ RULES: tuple[Rule, ...] = (
         met_by=Milestone.PRE_PUBLICATION_COPY_SENT,
         source="WT 2018/2023",
         confirmed=False,
-        note=("partly confirmed: 7 working days before publication, to the Panel, the Secretary of State and Ofsted"),
+        note=(
+            "partly confirmed: 7 working days before publication (actual once published), met when the Panel "
+            "and the Secretary of State have copies; Ofsted recorded when sent"
+        ),
     ),
     Rule(
         id="website_retention",
-        regimes=SCR_REGIMES,
+        regimes=WT_2013_REGIMES,
         start=Milestone.PUBLISHED,
         length=12,
         unit=Unit.MONTHS,
@@ -189,7 +275,9 @@ RULES: tuple[Rule, ...] = (
         met_by=None,
         source="WT 2013",
         confirmed=True,
-        note="kept online at least 12 months; no withdrawal event is recorded yet",
+        note="a keep-until date, not a deadline: kept online at least 12 months; a withdrawal before is flagged",
+        keep_until=True,
+        ended_by=Milestone.WITHDRAWN,
     ),
 )
 

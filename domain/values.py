@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict
 class Regime(StrEnum):
     """The statutory regime a review runs under."""
 
+    # LSCB Regulations 2006 with Working Together 2006 and 2010 (chapter 8), before the National Panel existed.
+    SCR_2006 = "scr-2006"
     SCR_2013 = "scr-2013"
     SCR_2015 = "scr-2015"
     CSPR_2018 = "cspr-2018"
@@ -20,7 +22,9 @@ class Regime(StrEnum):
         return self in (Regime.CSPR_2018, Regime.CSPR_2023)
 
 
-SCR_REGIMES = frozenset({Regime.SCR_2013, Regime.SCR_2015})
+SCR_REGIMES = frozenset({Regime.SCR_2006, Regime.SCR_2013, Regime.SCR_2015})
+# The SCR regimes of Working Together 2013 and 2015: the National Panel (June 2013), published reports.
+WT_2013_REGIMES = frozenset({Regime.SCR_2013, Regime.SCR_2015})
 CSPR_REGIMES = frozenset({Regime.CSPR_2018, Regime.CSPR_2023})
 
 
@@ -34,6 +38,7 @@ class Stage(StrEnum):
     REPORT_ACCEPTED = "report_accepted"
     PUBLICATION_DECIDED = "publication_decided"
     PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
     CLOSED = "closed"
 
 
@@ -62,6 +67,18 @@ class IncidentNature(StrEnum):
     LOOKED_AFTER_DEATH = "looked_after_death"
 
 
+class PlacementType(StrEnum):
+    """Where the child was living (DfE serious incident notification statistics)."""
+
+    LIVING_AT_HOME = "living_at_home"
+    FOSTER_CARE = "foster_care"
+    CHILDRENS_HOME = "childrens_home"
+    SECURE_SETTING = "secure_setting"
+    PLACED_FOR_ADOPTION = "placed_for_adoption"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
 class AbuseOrNeglect(StrEnum):
     KNOWN = "known"
     SUSPECTED = "suspected"
@@ -83,6 +100,71 @@ class InitiationDecision(StrEnum):
     @property
     def initiates(self) -> bool:
         return self in (InitiationDecision.INITIATE, InitiationDecision.INITIATE_NON_STATUTORY)
+
+    @property
+    def is_statutory_review(self) -> bool:
+        """Only `initiate` holds the statutory review: anything else, a non-statutory review included, is not."""
+        return self is InitiationDecision.INITIATE
+
+
+class ReconsiderationReason(StrEnum):
+    """Why the chair reconsidered an initiation decision."""
+
+    PANEL_DISAGREED = "panel_disagreed"
+    NEW_INFORMATION = "new_information"
+    MINISTERIAL_CHALLENGE = "ministerial_challenge"
+    OTHER = "other"
+
+
+class WithdrawalReason(StrEnum):
+    """Why a published report was taken down."""
+
+    RETENTION_PERIOD_ENDED = "retention_period_ended"
+    COURT_ORDER = "court_order"
+    FACTUAL_ERROR = "factual_error"
+    FAMILY_REQUEST = "family_request"
+    OTHER = "other"
+
+
+class Evaluator(StrEnum):
+    """Who evaluated a report (Ofsted rated SCR overview reports 2007-12)."""
+
+    OFSTED = "ofsted"
+    NATIONAL_PANEL = "national_panel"
+    PEER = "peer"
+
+
+class Rating(StrEnum):
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
+    ADEQUATE = "adequate"
+    INADEQUATE = "inadequate"
+    NOT_RATED = "not_rated"
+
+
+class LinkKind(StrEnum):
+    """How a review relates to another review."""
+
+    JOINT_DHR = "joint_dhr"
+    JOINT_SAR = "joint_sar"
+    LINKED_REVIEW = "linked_review"
+    NATIONAL_REVIEW = "national_review"
+    CHILD_DEATH_REVIEW = "child_death_review"
+    SUBSUMED_INTO = "subsumed_into"
+
+
+class CloseOutcome(StrEnum):
+    """How a review ended: completed, or its open deadlines no longer apply."""
+
+    COMPLETED = "completed"
+    SUBSUMED = "subsumed"
+    NO_FURTHER_ACTION = "no_further_action"
+
+
+class ExtensionAgreedWith(StrEnum):
+    NATIONAL_PANEL = "national_panel"
+    DFE = "dfe"
+    SAFEGUARDING_PARTNERS = "safeguarding_partners"
 
 
 class Recipient(StrEnum):

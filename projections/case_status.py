@@ -56,8 +56,13 @@ _COLUMNS = (
     "active_legal_holds",
     "version",
     "position",
+    "children",
+    "statistics_child",
+    "la_of_incident",
+    "la_of_residence",
+    "process",
 )
-_JSON_COLUMNS = frozenset({"reviewers", "active_legal_holds"})
+_JSON_COLUMNS = frozenset({"reviewers", "active_legal_holds", "children", "process"})
 _SELECT = ", ".join(f"r.{column}" for column in _COLUMNS)
 _UPSERT = (
     f"INSERT INTO case_status_reviews ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
@@ -72,7 +77,10 @@ class CaseStatusProjection:
     """One row per review: stage, key dates, reviewers, active holds, pending deadlines."""
 
     name = "case_status"
-    schema_version = 1  # raise with any change to its tables or their meaning: stores rebuild it on start
+    # 2: every child of the notification, the DfE local authorities, the process facts (DOMAIN.md section 8);
+    # decision and decided_on are the decision in force (a reconsidered one); no keep-until or inapplicable rule
+    # is pending.
+    schema_version = 2  # raise with any change to its tables or their meaning: stores rebuild it on start
 
     def __init__(self, rules: Sequence[Rule] = RULES) -> None:
         self.rules = rules_by_regime(rules)
@@ -89,7 +97,9 @@ class CaseStatusProjection:
             "incident_nature TEXT, occurred_on TEXT, la_aware_on TEXT, notified_on TEXT, decision TEXT, "
             "decided_on TEXT, contradicts_criteria BOOLEAN NOT NULL, accepted_on TEXT, publication_option TEXT, "
             "planned_on TEXT, published_on TEXT, closed_on TEXT, reviewers TEXT NOT NULL, "
-            "active_legal_holds TEXT NOT NULL, version INTEGER NOT NULL, position BIGINT NOT NULL)"
+            "active_legal_holds TEXT NOT NULL, version INTEGER NOT NULL, position BIGINT NOT NULL, "
+            "children TEXT NOT NULL, statistics_child INTEGER NOT NULL, la_of_incident TEXT, la_of_residence TEXT, "
+            "process TEXT NOT NULL)"
         )
         create_facts_table(cursor, _FACTS)
         cursor.execute("CREATE INDEX IF NOT EXISTS case_status_reviews_board ON case_status_reviews (board_id, stage)")
@@ -129,15 +139,16 @@ class CaseStatusProjection:
 
     def _pending(self, review_id: str, review: ReviewFacts) -> Iterable[tuple[Any, ...]]:
         for deadline in review.deadlines(self.rules[review.regime]):
-            if deadline.met_on is None:
-                rule = deadline.rule
-                yield review_id, rule.id, deadline.order, deadline.due_on.isoformat(), rule.met_by is None
+            # A keep-until date is not a deadline, and a rule that no longer applies is never pending.
+            if deadline.met_on is None and not deadline.rule.keep_until and deadline.not_applicable_from is None:
+                yield review_id, deadline.rule.id, deadline.order, deadline.due_on.isoformat(), False
 
 
 def _row(review: ReviewFacts, review_id: str, last: LogEvent) -> tuple[Any, ...]:
     """The stored columns of one review after its latest event."""
     facts = review.data
     child, incident = facts["child"], facts["incident"]
+    decision, decided_on = current_decision(facts)
     return (
         review_id,
         facts["board_id"],
@@ -151,8 +162,8 @@ def _row(review: ReviewFacts, review_id: str, last: LogEvent) -> tuple[Any, ...]
         incident["occurred_on"],
         incident["la_aware_on"],
         facts["notified_on"],
-        facts.get("decision"),
-        facts.get("decided_on"),
+        decision,
+        decided_on,
         bool(facts["contradicts_criteria"]),
         facts.get("accepted_on"),
         facts.get("publication_option"),
@@ -163,7 +174,50 @@ def _row(review: ReviewFacts, review_id: str, last: LogEvent) -> tuple[Any, ...]
         orjson.dumps(review.active_holds()).decode(),
         last.version,
         last.position,
+        orjson.dumps([child, *(facts.get("other_children") or [])]).decode(),
+        facts.get("statistics_child") or 0,
+        incident.get("la_of_incident"),
+        incident.get("la_of_residence"),
+        orjson.dumps(process_facts(facts)).decode(),
     )
+
+
+def current_decision(facts: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The initiation decision in force and its date: a reconsidered one, else the first."""
+    if facts.get("reconsidered_decision"):
+        return facts["reconsidered_decision"], facts.get("reconsidered_on")
+    return facts.get("decision"), facts.get("decided_on")
+
+
+def process_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """What DOMAIN.md section 8 adds to a review's row: reconsideration, revisions, withdrawal, links and more."""
+
+    def entries(fact: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+        found = facts.get(fact) or {}
+        return [dict(zip(keys, found[version], strict=True)) for version in sorted(found, key=int)]
+
+    reconsidered = None
+    if facts.get("reconsidered_decision"):
+        reconsidered = {
+            "first_decision": facts.get("decision"),
+            "first_decided_on": facts.get("decided_on"),
+            "reason": facts.get("reconsideration_reason"),
+        }
+    return {
+        "reconsidered": reconsidered,
+        "revised_on": facts.get("revised_on"),
+        "revision_accepted_on": facts.get("revision_accepted_on"),
+        "revision_pending": bool(facts.get("revision_waiting")),
+        "withdrawn_on": facts.get("withdrawn_on"),
+        "withdrawal_reason": facts.get("withdrawal_reason"),
+        "republished_on": facts.get("republished_on"),
+        "nspcc_deposited_on": facts.get("nspcc_deposited_on"),
+        "close_outcome": facts.get("close_outcome"),
+        "evaluations": entries("evaluations", ("evaluator", "rating", "evaluated_on")),
+        "links": entries("links", ("kind", "other_review_id", "external_ref", "linked_on")),
+        "extensions": entries("extensions", ("rule", "new_due_on")),
+        "pre_publication_copies": entries("copies_sent", ("recipients", "sent_on")),
+    }
 
 
 # ---- queries ------------------------------------------------------------------------------------

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from projections.audit.projection import AuditLogProjection
 from projections.base import Projection
+from projections.calendar import CalendarProjection
 from projections.case_status import CaseStatusProjection
 from projections.cost_ledger import CostLedgerProjection
+from projections.dissemination import DisseminationProjection
 from projections.learning_actions import LearningActionsProjection
 from projections.review_facts import deadline_rules
+from projections.search import SearchProjection
 from projections.settings import StoreSettings
+from projections.statistics import StatisticsProjection
 from projections.timeliness import TimelinessProjection
 
 
@@ -21,5 +25,9 @@ def read_models(settings: StoreSettings) -> list[Projection]:
         TimelinessProjection(rules),
         CostLedgerProjection(),
         LearningActionsProjection(),
+        SearchProjection(),
+        DisseminationProjection(),
+        StatisticsProjection(),
+        CalendarProjection(),
         AuditLogProjection(settings),
     ]

@@ -38,6 +38,9 @@ IDLE_POLL_SECONDS = 1.0  # PostgreSQL wakes on NOTIFY; this only covers a lost n
 SQLITE_POLL_SECONDS = 0.2  # SQLite cannot notify: other processes' commands are seen by polling
 SETTLING_POLL_SECONDS = 0.02  # an in-flight writer holds the safe head: it commits within moments
 MAX_BACKOFF_SECONDS = 5.0
+# Reads waiting for a position share one read of the tracking rows per turn, from this to the maximum.
+WAIT_POLL_MIN_SECONDS = 0.02
+WAIT_POLL_MAX_SECONDS = 0.5
 IDLE_TURN_SECONDS = 5.0  # how often a quiet log gives projections with timed work (checkpoints) a turn
 PROGRESS_LOG_SECONDS = 5.0  # how often a rebuild on start says how far it has got
 ADOPTED = "read model %s: no schema version recorded (a store from before versions were kept): taken as version 1"
@@ -84,6 +87,10 @@ class ProjectionEngine:
         self._stopped_here: set[str] = set()  # failed in this process: not retried until restart/rebuild
         self._wakeup = threading.Event()
         self._applied = threading.Condition()
+        self._tracked_lock = threading.Lock()
+        self._tracked_snapshot: list[tracking.Tracked] | None = None
+        self._tracked_at = 0.0
+        self._batches_applied = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -191,6 +198,8 @@ class ProjectionEngine:
             position = positions[projection.name]
             self._apply_until_failure(projection, position, events[bisect_right(events, position, key=_position) :])
         with self._applied:
+            self._tracked_snapshot = None  # waiters read the new positions, not the snapshot before them
+            self._batches_applied += 1
             self._applied.notify_all()
         return len(events)
 
@@ -286,19 +295,37 @@ class ProjectionEngine:
     # ---- reading progress ----------------------------------------------------------------------
 
     def wait_for(self, position: int, timeout: float) -> bool:
-        """True once every projection has applied up to `position`; False on timeout or a stopped projection."""
+        """True once every projection has applied up to `position`; False on timeout or a stopped projection.
+
+        Waiters share one read of the tracking rows at a time (`_shared_tracked`) and sleep on a Condition
+        this process's engine notifies after each batch; a separate worker's progress is seen by that
+        shared read, backing off to WAIT_POLL_MAX_SECONDS: many waiters cost the database one read a turn."""
         deadline = time.monotonic() + timeout
         self.wake()
+        pause = WAIT_POLL_MIN_SECONDS
         while True:
-            rows = self._tracked()
+            rows = self._shared_tracked()
             if all(row.position >= position for row in rows):
                 return True
             remaining = deadline - time.monotonic()
             if remaining <= 0 or any(row.error is not None and row.position < position for row in rows):
                 return False
             with self._applied:
-                # Woken by this process's engine; a separate worker is seen by reading again.
-                self._applied.wait(timeout=min(remaining, 0.05))
+                self._applied.wait(timeout=min(remaining, pause))
+            pause = min(pause * 2, WAIT_POLL_MAX_SECONDS)
+
+    def _shared_tracked(self) -> list[tracking.Tracked]:
+        """The tracking rows, read at most once per WAIT_POLL_MIN_SECONDS however many reads are waiting."""
+        with self._tracked_lock:
+            snapshot = self._tracked_snapshot
+            if snapshot is not None and time.monotonic() - self._tracked_at < WAIT_POLL_MIN_SECONDS:
+                return snapshot
+            batches = self._batches_applied
+            rows = self._tracked()
+            # A batch applied during the read may be missing from it: keep it, but read again next turn.
+            self._tracked_snapshot = rows
+            self._tracked_at = time.monotonic() if batches == self._batches_applied else 0.0
+            return rows
 
     def position(self) -> int:
         """The lowest position applied across projections (what every read model reflects)."""

@@ -17,12 +17,12 @@ from uuid import UUID
 
 import orjson
 
-from domain.corrections import COUNTED_TYPES, correction_target
-from domain.deadlines import HoldPeriod, RuleOutcome, due_date, evaluate
+from domain.corrections import COUNTED_TYPES, correction_targets
+from domain.deadlines import HoldPeriod, RuleOutcome, clock, due_date, evaluate
 from domain.review import CaseReview
 from domain.review_facts import HOLD_EVENTS, HOLD_SETS, REVIEW_EVENTS, hold_changes, review_changes
 from domain.rules import RULES, Rule, rules_for, with_overrides
-from domain.values import InitiationDecision, Regime
+from domain.values import InitiationDecision, Regime, Stage
 from projections.base import LogEvent
 from projections.settings import StoreSettings
 from projections.storage import Cursor
@@ -35,9 +35,10 @@ _DATE_KEYS = (
     "panel_told_not_initiating_on",
     "accepted_on",
     "publication_planned_on",
-    "pre_publication_copy_sent_on",
     "published_on",
     "closed_on",
+    "reconsidered_on",
+    "first_withdrawn_on",
 )
 
 
@@ -65,8 +66,13 @@ class ReviewFacts:
 
     def to_json_without_child(self) -> str:
         """The facts with no child detail and only the incident's dates (for national read models)."""
-        incident = {key: value for key, value in self.data["incident"].items() if key.endswith("_on")}
-        kept = {key: value for key, value in self.data.items() if key != "child"}
+        # The incident's nature and abuse answer decide which clocks start (the rapid review); no child detail.
+        incident = {
+            key: value
+            for key, value in self.data["incident"].items()
+            if key.endswith("_on") or key in ("nature", "abuse_or_neglect")
+        }
+        kept = {key: value for key, value in self.data.items() if "child" not in key}
         return orjson.dumps(dict(sorted((kept | {"incident": incident}).items()))).decode()
 
     # ---- what the read models ask -----------------------------------------------------------
@@ -77,9 +83,9 @@ class ReviewFacts:
 
     @property
     def initiated_on(self) -> str | None:
-        """The date of a decision to initiate a review (None when not initiated)."""
-        decision = self.data.get("decision")
-        return self.data.get("decided_on") if decision and InitiationDecision(decision).initiates else None
+        """The date of the decision to initiate in force, a reconsidered one included (None when not initiated)."""
+        on = self.milestones().get("initiation_decided_on")
+        return None if on is None else on.isoformat()
 
     def milestones(self) -> dict[str, date]:
         """The dates the rules start from and are met by, by the aggregate's own definition."""
@@ -110,10 +116,19 @@ class ReviewFacts:
         milestones = self.milestones()
         found = []
         for order, rule in enumerate(regime_rules):
-            start = milestones.get(rule.start)
-            if start is not None:
-                met = min((milestones[name] for name in rule.satisfied_by if name in milestones), default=None)
-                found.append(Deadline(rule, order, start, _due_date(rule, start), met))
+            started = clock(rule, milestones, _due_date)
+            if started is not None:
+                found.append(
+                    Deadline(
+                        rule,
+                        order,
+                        started.start_on,
+                        started.due_on,
+                        started.met_on,
+                        started.not_applicable_from,
+                        started.ended_on,
+                    )
+                )
         return found
 
 
@@ -125,7 +140,10 @@ class Deadline:
     order: int
     start_on: date
     due_on: date
-    met_on: date | None  # None while unmet, and always for a rule met by time (website retention)
+    met_on: date | None  # None while unmet, and always for a keep-until rule (website retention)
+    # Set while unmet when the review was closed as subsumed or with no further action: from then it does not apply.
+    not_applicable_from: date | None = None
+    ended_on: date | None = None  # a keep-until rule's early end (a withdrawal)
 
 
 # Many reviews share start dates; working-day arithmetic is the cost of a rebuild.
@@ -138,17 +156,29 @@ def rules_by_regime(rules: Sequence[Rule]) -> dict[Regime, tuple[Rule, ...]]:
 
 
 class _Dated:
-    """The aggregate's `milestones` and `publication_due_on` properties run over stored facts."""
+    """The aggregate's `milestones` and the properties it uses run over stored facts."""
 
     publication_due_on = CaseReview.publication_due_on
+    current_decision = CaseReview.current_decision
+    pre_publication_copy_sent_on = CaseReview.pre_publication_copy_sent_on
+    extended_due_dates = CaseReview.extended_due_dates
 
     def __init__(self, data: Mapping[str, Any]) -> None:
-        self.incident = SimpleNamespace(la_aware_on=date.fromisoformat(data["incident"]["la_aware_on"]))
+        incident = data["incident"]
+        self.incident = SimpleNamespace(
+            la_aware_on=date.fromisoformat(incident["la_aware_on"]), abuse_or_neglect=incident.get("abuse_or_neglect")
+        )
         for key in _DATE_KEYS:
             setattr(self, key, _date(data.get(key)))
         decision = data.get("decision")
         self.decision = InitiationDecision(decision) if decision else None
+        self.reconsidered_decision = data.get("reconsidered_decision")
         self.publication_option = data.get("publication_option")
+        self.regime = data["regime"]
+        self.copies_sent = data.get("copies_sent") or {}
+        self.extensions = data.get("extensions") or {}
+        self.stage = Stage(data["stage"])
+        self.close_outcome = data.get("close_outcome")
 
 
 _HOLD_KEYS = ("kind", "reference", "blocks_publication", "placed_on", "overridden")
@@ -166,9 +196,9 @@ Handler = Callable[[dict[str, Any], str, dict[str, Any], int], bool]
 _UNDATED = frozenset({"stage", "stage_before_closure", "closed_on"})
 
 
-def _review(facts: dict[str, Any], event_type: str, data: dict[str, Any], _version: int) -> bool:
+def _review(facts: dict[str, Any], event_type: str, data: dict[str, Any], version: int) -> bool:
     """The review's own facts, as CaseReview.apply_facts changes them."""
-    changes = review_changes(event_type, data, facts)
+    changes = review_changes(event_type, data, facts, version)
     if event_type == "Notified":
         facts.clear()
         facts.update(reviewers=[], holds={}, hold_versions={})
@@ -201,21 +231,29 @@ def _corrected(facts: dict[str, Any], _event_type: str, data: dict[str, Any], _v
     corrects, version = data["corrects_type"], data["corrects_version"]
     first, latest = facts.get("versions", {}).get(corrects, (None, None))
     subject = facts["hold_versions"].get(str(version))
-    target = correction_target(
+    targets = correction_targets(
         corrects, data["field"], first=version == first, latest=version == latest, hold=subject in facts["holds"]
     )
-    if target is None:
-        return False
-    part, name = target
-    if part == "review":
-        facts[name] = data["value"]
-    elif part == "hold":
-        facts["holds"][subject][name] = data["value"]
-    elif part in facts:  # a copy: the notification's decoded data is shared with other projections
-        facts[part] = {**facts[part], name: data["value"]}
-    else:  # stored without child details
-        return False
-    return True
+    moved = False
+    for part, name in targets:
+        if part == "review":
+            facts[name] = data["value"]
+        elif part == "hold":
+            facts["holds"][subject][name] = data["value"]
+        elif part == "list":
+            fact, _, index = name.partition(".")
+            entries = facts.get(fact) or {}
+            if str(version) not in entries:
+                continue
+            entry = list(entries[str(version)])
+            entry[int(index)] = data["value"]
+            facts[fact] = {**entries, str(version): entry}
+        elif part in facts:  # a copy: the notification's decoded data is shared with other projections
+            facts[part] = {**facts[part], name: data["value"]}
+        else:  # stored without child details
+            continue
+        moved = True
+    return moved
 
 
 _HANDLERS: dict[str, Handler] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,4 +34,5 @@ class StoreSettings(BaseSettings):
 
     @property
     def is_postgres(self) -> bool:
-        return self.url.startswith(("postgresql://", "postgres://"))
+        # The scheme is case-insensitive (RFC 3986): `PostgreSQL://` is PostgreSQL, as the store itself reads it.
+        return urlsplit(self.url).scheme.lower() in ("postgresql", "postgres")

@@ -8,15 +8,18 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import orjson
 import psycopg
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.persistence import InterfaceError, Mapper, OperationalError, StoredEvent, Transcoder
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import get_topic, resolve_topic, retry
 from psycopg_pool import ConnectionPool
 from pydantic import BaseModel
+
+from projections.private_files import private_sqlite_store
 
 
 class OrjsonTranscoder(Transcoder):
@@ -66,6 +69,32 @@ def upcast(cls: type, state: dict[str, Any]) -> None:
         getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
 
 
+# A database that has gone away is met within a few seconds, not after the library's ten retries of its
+# five-second pool wait (about 50 s): each wait for a connection is bounded, and a call is tried twice.
+STORE_CONNECT_WAIT_SECONDS = 2  # the library's pool wait for a connection (it takes whole seconds)
+STORE_ATTEMPTS = 2
+OUR_POOL_WAIT_SECONDS = 3.0  # our own tables' pool (read models, idempotency, audit)
+
+F = TypeVar("F")
+
+
+def _prompt(method: F) -> F:
+    """The library's recorder method with our bounded retries instead of its ten."""
+    undecorated = getattr(method, "__wrapped__", method)
+    prompt: F = retry((InterfaceError, OperationalError), max_attempts=STORE_ATTEMPTS, wait=0.2)(undecorated)
+    return prompt
+
+
+class PromptPostgresRecorder(PostgresApplicationRecorder):
+    """The library's PostgreSQL recorder, giving up after STORE_ATTEMPTS tries so an outage answers 503 soon;
+    a commit whose answer was lost is still recognised on the retry (CaseReviews._position_if_recorded)."""
+
+    insert_events = _prompt(PostgresApplicationRecorder.insert_events)
+    select_events = _prompt(PostgresApplicationRecorder.select_events)
+    select_notifications = _prompt(PostgresApplicationRecorder.select_notifications)
+    max_notification_id = _prompt(PostgresApplicationRecorder.max_notification_id)
+
+
 class DatabaseUrl:
     """A parsed `sqlite:///path` or `postgresql://user:pass@host:port/db?schema=name` URL."""
 
@@ -99,7 +128,7 @@ class DatabaseUrl:
         library's insert function instead (no lock, ids may commit out of order): safe only for readers
         that wait out in-flight writers, as the projection engine does."""
         if not self.is_postgres:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_store(self.path)
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.path),
@@ -114,8 +143,9 @@ class DatabaseUrl:
             "POSTGRES_PASSWORD": self.password,
             "POSTGRES_POOL_SIZE": "8",
             "POSTGRES_MAX_OVERFLOW": "8",
-            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_CONNECT_TIMEOUT": str(STORE_CONNECT_WAIT_SECONDS),
             "POSTGRES_PRE_PING": "y",
+            "APPLICATION_RECORDER_TOPIC": get_topic(PromptPostgresRecorder),
         }
         if self.schema:
             env["POSTGRES_SCHEMA"] = self.schema
@@ -180,11 +210,11 @@ class Database:
                 min_size=1,
                 max_size=pool_size,
                 open=True,
-                timeout=10,
+                timeout=OUR_POOL_WAIT_SECONDS,
                 check=ConnectionPool.check_connection,
             )
         else:
-            self.url.path.parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_store(self.url.path)
 
     @contextmanager
     def transaction(self, *, binary: bool = False, read_only: bool = False) -> Iterator[Cursor]:

@@ -38,7 +38,7 @@ def for_reader(actor: Actor, row: dict[str, Any]) -> dict[str, Any]:
     panel sees each hold's kind and dates but not its reference."""
     if actor.role is not Role.NATIONAL_PANEL:
         return row
-    shown = {key: value for key, value in row.items() if not key.startswith("child_")}
+    shown = {key: value for key, value in row.items() if not key.startswith("child_") and key != "children"}
     if "active_legal_holds" in shown:
         shown["active_legal_holds"] = [
             {key: value for key, value in hold.items() if key != "reference"} for hold in shown["active_legal_holds"]

@@ -11,10 +11,15 @@ from prometheus_client import CollectorRegistry
 from service.api import (
     routes_action_commands,
     routes_audit,
+    routes_learning,
     routes_ops,
     routes_reads,
+    routes_reports,
     routes_review_commands,
 )
+from service.api.docs import install_docs
+from service.api.limits import RequestLimits
+from service.api.nul_guard import NulGuard
 from service.api.observability import ProjectionCollector, install_observability
 from service.api.outage import Outage, install_outage_breaker
 from service.api.problems import install_problem_handlers
@@ -53,16 +58,36 @@ def create_app(settings: Settings) -> FastAPI:
         version="1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # install_docs serves it from the installed assets
+        redoc_url=None,
     )
     registry = CollectorRegistry()
     api.state.registry = registry
     api.state.outage = Outage()
     install_problem_handlers(api)
+    api.add_middleware(NulGuard)
+    # Limits inside the access log and the breaker (a refusal is logged with its request id), before any
+    # route, body parsing or token check.
+    api.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
+        hsts_seconds=settings.hsts_seconds,
+    )
     install_outage_breaker(api, api.state.outage)
     install_observability(api, registry)
-    for module in (routes_ops, routes_review_commands, routes_action_commands, routes_reads, routes_audit):
+    for module in (
+        routes_ops,
+        routes_review_commands,
+        routes_action_commands,
+        routes_reads,
+        routes_audit,
+        routes_learning,
+        routes_reports,
+    ):
         api.include_router(module.router)
     install_dashboard(api)
+    install_docs(api)
     return api
 
 

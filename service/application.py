@@ -84,6 +84,8 @@ class CaseReviews(Application[UUID]):
         child: Child,
         incident: Incident,
         notified_on: date,
+        other_children: tuple[Child, ...] = (),
+        statistics_child: int = 0,
     ) -> CommandResult:
         """A serious incident notification opens a review; the same case twice is a duplicate."""
         _permit(ctx, CaseReviews.open_review)
@@ -98,6 +100,8 @@ class CaseReviews(Application[UUID]):
             child=child,
             incident=incident,
             notified_on=notified_on,
+            other_children=other_children,
+            statistics_child=statistics_child,
         )
         return self._save_new(review, f"case {case_ref} of board {board_id} is already notified")
 
@@ -198,6 +202,7 @@ class CaseReviews(Application[UUID]):
         owner: str,
         target_on: date,
         success_measure: str,
+        agreed_on: date | None = None,
     ) -> CommandResult:
         """An action from one of the review's recommendations; it answers the new action's id as created."""
         _permit(ctx, CaseReviews.agree_action)
@@ -216,6 +221,7 @@ class CaseReviews(Application[UUID]):
             owner=owner,
             target_on=target_on,
             success_measure=success_measure,
+            agreed_on=agreed_on,
         )
         return self._save(action, action.id)
 

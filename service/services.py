@@ -13,10 +13,11 @@ from fastapi import Depends, Request
 from projections.catalog import read_models
 from projections.engine import ProjectionEngine
 from projections.storage import Database, DatabaseUrl
-from service import idempotency
+from service import feed_tokens, idempotency, sign_in_codes, tokens
 from service.answer_cache import AnswerCache
 from service.application import CaseReviews, open_application
 from service.settings import Settings
+from service.tokens import TokenVerifier
 
 
 @dataclass
@@ -27,6 +28,7 @@ class ServiceObjects:
     db: Database
     engine: ProjectionEngine
     settings: Settings
+    tokens: TokenVerifier
     answers: AnswerCache = field(default_factory=AnswerCache)
 
 
@@ -40,9 +42,13 @@ def open_services(settings: Settings) -> ServiceObjects:
         db = Database(settings.url)
         with db.transaction() as cursor:
             idempotency.create_table(cursor)
+            tokens.create_table(cursor)
+            sign_in_codes.create_table(cursor)
+            feed_tokens.create_table(cursor)
         engine = ProjectionEngine(app.recorder, db, read_models(settings))
         engine.setup()
-    return ServiceObjects(app=app, db=db, engine=engine, settings=settings)
+    verifier = TokenVerifier(settings.token_secret, tokens.lifetimes_of(settings), tokens.RevocationList(db))
+    return ServiceObjects(app=app, db=db, engine=engine, settings=settings, tokens=verifier)
 
 
 # Any fixed number: PostgreSQL advisory locks are named by integers.

@@ -9,6 +9,7 @@ from uuid import uuid4
 
 from domain.base import Context
 from domain.learning_action import LearningAction
+from domain.learning_values import DisseminationKind, MonitoringKind
 from domain.review import CaseReview
 from domain.review_values import Child, Criteria, Incident
 from domain.values import (
@@ -264,7 +265,7 @@ def record_every_event(app: Any) -> Any:
         document_sha256=SHA,
     )
     app.correct(
-        ctx(),
+        chair(),  # the decision is the chair's: only the chair may correct it
         rid,
         corrects_position=decision.position,
         field="decided_on",
@@ -303,6 +304,26 @@ def record_every_event(app: Any) -> Any:
     app.act_on_action(ctx(), LearningAction.reopen_action, action, on=date(2012, 1, 5), reason="Ofsted found gaps")
     act(chair(), CaseReview.close, rid, on=date(2012, 7, 27), reason="Actions monitored for 12 months")
     act(chair(), CaseReview.reopen, rid, on=date(2012, 8, 1), reason="Re-submitted after an inadequate rating")
+    act(ctx(), CaseReview.tag_themes, rid, themes=("neglect", "voice_of_the_child"), tagged_on=date(2012, 8, 2))
+    act(
+        ctx(),
+        CaseReview.record_finding,
+        rid,
+        ref="F1",
+        text="No agency saw the child at home; the father's role was not explored",
+        themes=("voice_of_the_child", "working_with_fathers"),
+        recorded_on=date(2012, 8, 2),
+    )
+    act(
+        ctx(),
+        CaseReview.record_dissemination,
+        rid,
+        kind=DisseminationKind.SEVEN_MINUTE_BRIEFING,
+        held_on=date(2012, 9, 5),
+        audience_agencies=("health", "education"),
+        attendees={"health": 14, "education": 22},
+        note="Elective home education briefing",
+    )
     return rid
 
 
@@ -337,6 +358,7 @@ def record_cspr_published_under_override(app: Any, case_ref: str = "CSPR-1") -> 
         equality_considerations="Disability",
         agreed_on=date(2019, 4, 1),
     )
+    act(ctx(), CaseReview.record_monitoring, rid, kind=MonitoringKind.TIME_CHECK, on=date(2019, 4, 2), note="On track")
     act(
         ctx(),
         CaseReview.commission_reviewer,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from projections.private_files import create_private, write_private
 from projections.settings import StoreSettings
 
 ORIGIN = "scr-ledger/CaseReviews"
@@ -143,13 +143,10 @@ def trusted_public_key(settings: StoreSettings) -> bytes | None:
 
 def generate_key_file(path: Path) -> None:
     """Write a new Ed25519 private key as unencrypted PKCS#8 PEM, mode 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as file:
-        file.write(pem)
+    create_private(path, pem)
 
 
 def checkpoint_dir(settings: StoreSettings) -> Path:
@@ -159,12 +156,8 @@ def checkpoint_dir(settings: StoreSettings) -> Path:
 
 def write_file(directory: Path, checkpoint: Checkpoint) -> Path:
     """Write `checkpoint-<size>.json` atomically (a half-written file would fail an auditor's check)."""
-    directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"checkpoint-{checkpoint.size:012d}.json"
-    partial = path.with_suffix(".json.partial")
-    partial.write_bytes(orjson.dumps(checkpoint.to_json(), option=orjson.OPT_INDENT_2))
-    partial.replace(path)
-    return path
+    return write_private(path, orjson.dumps(checkpoint.to_json(), option=orjson.OPT_INDENT_2))
 
 
 def read_file(path: Path) -> Checkpoint:

@@ -99,6 +99,10 @@ def _check(export: dict[str, Any], held: Checkpoint, check: ExportCheck) -> None
         return
     review_id = UUID(export["review_id"])
     check.review_id = str(review_id)
+    if not export["events"]:
+        # Proves nothing: an empty list would read as "no decisions recorded" (a deletion shown as clean).
+        check.problems.append("the export holds no events: it proves nothing about this review")
+        return
     mapper = PydanticMapper(transcoder=OrjsonTranscoder())
     for expected_version, record in enumerate(export["events"], start=1):
         problem = _check_record(record, review_id, expected_version, checkpoint)

@@ -18,6 +18,10 @@ from projections.storage import Cursor, Database
 PAGE = 10_000
 # Positions start at 1, but a row forged below that would still show in a review's history: read from the very bottom.
 LOWEST = -(2**63)
+NOT_INDEPENDENT = (
+    "not checked against an independent checkpoint: the stored checkpoints are signed with the key kept "
+    "beside the database, so a rewrite re-signed with it would pass; give a checkpoint you hold"
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class Report:
     not_yet_checkpointed: int = 0
     checkpoints_checked: int = 0
     auditor_checkpoints_checked: int = 0
+    # Whether a checkpoint the auditor holds was given: without one, a rewrite re-signed with the key kept
+    # beside the database verifies as clean.
+    independent_checkpoint: bool = False
     latest_checkpoint_size: int | None = None
     key_id: str | None = None
     key_trusted: bool = False
@@ -61,7 +68,9 @@ class _Found(Exception):
 def verify_log(db: Database, *, trusted_key: bytes | None = None, auditor: list[Checkpoint] | None = None) -> Report:
     """Verify the stored log; `trusted_key` is the operator's public key, `auditor` checkpoints kept elsewhere."""
     started = time.perf_counter()
-    report = Report()
+    report = Report(independent_checkpoint=bool(auditor))
+    if not auditor:
+        report.notes.append(NOT_INDEPENDENT)
     # The scan makes millions of short-lived, acyclic tuples; the cyclic collector's passes over a large
     # heap would cost more than the hashing, so it is paused for the scan.
     collecting = gc.isenabled()

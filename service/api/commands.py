@@ -9,20 +9,23 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Concatenate, Generic, TypeVar
+from typing import Any, Concatenate, Generic, NoReturn, ParamSpec, TypeVar, cast
 from uuid import UUID
 
+import orjson
 from fastapi import APIRouter, Request, Response
 
 from domain.base import Context
+from domain.permissions import require_permitted
 from service import idempotency
 from service.api.deps import CommandContext, IdempotencyKey, IfMatch
 from service.api.problems import problem_responses
 from service.api.schemas import Body, CommandResponse, CreatedId, Sender
-from service.application import CommandResult
+from service.application import ActionCommand, CaseReviews, CommandResult, ReviewCommand
 from service.services import Services
 
 B = TypeVar("B", bound=Body)
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,16 @@ def run_command(
     body: Body,
     creates: bool | CreatedId,
     execute: Callable[[], CommandResult],
+    command: str,
 ) -> CommandResponse:
-    """Run a command once per Idempotency-Key and answer its id, version, position and created id."""
+    """Run a command once per Idempotency-Key and answer its id, version, position and created id.
+
+    The role is checked before any key is looked at: a replay answers only a client that may send the
+    command (`command` is the domain method's name, the key of domain.permissions.COMMAND_ROLES)."""
+    require_permitted(ctx.actor, command)
     reservation = None
     if key is not None:
-        print_ = idempotency.fingerprint(request.method, request.url.path, ctx.actor.user, body.model_dump(mode="json"))
-        reservation, replay = idempotency.reserve_or_replay(services.db, ctx.actor.user, key, print_)
+        reservation, replay = _reserve(services, ctx, request, key, body, creates)
         if replay is not None:
             response.status_code, first = replay
             response.headers["Idempotent-Replayed"] = "true"
@@ -72,6 +79,85 @@ def run_command(
     if reservation is not None:
         reservation.complete(response.status_code, answer.model_dump(mode="json"))
     return answer
+
+
+def _reserve(
+    services: Services, ctx: Context, request: Request, key: str, body: Body, creates: bool | CreatedId
+) -> tuple[idempotency.Reservation | None, idempotency.Answer | None]:
+    """Reserve the key for this claimant, or the first answer; a dead attempt is resolved against the log."""
+    user = ctx.actor.user
+    attempt = idempotency.Attempt(
+        key=key,
+        fingerprint=idempotency.fingerprint(request.method, request.url.path, user, body.model_dump(mode="json")),
+        correlation_id=ctx.correlation_id,
+        log_head=int(services.app.recorder.max_notification_id() or 0),
+    )
+
+    def recovery(correlation_id: UUID, after: int) -> idempotency.Answer | None:
+        return _recorded_answer(services, correlation_id, after, creates)
+
+    return idempotency.reserve_or_replay(
+        services.db,
+        idempotency.Claimant.of(ctx.actor),
+        attempt,
+        stale_after=services.settings.idempotency_stale_seconds,
+        recovery=recovery,
+    )
+
+
+def _recorded_answer(
+    services: Services, correlation_id: UUID, after: int, creates: bool | CreatedId
+) -> idempotency.Answer | None:
+    """The answer a dead attempt would have given, rebuilt from its last recorded event, if it was recorded."""
+    found = idempotency.recorded_with(services.app.recorder, correlation_id, after)
+    if not found:
+        return None
+    last = found[-1]
+    answer: dict[str, Any] = {"id": str(last.originator_id), "version": last.originator_version, "position": last.id}
+    if isinstance(creates, str):
+        # A created aggregate's id is its own (an action); a created part's is named in its event (a hold).
+        state = orjson.loads(last.state)
+        answer[creates] = state.get(creates, str(last.originator_id))
+    return (201 if creates else 200), CommandResponse.model_validate(answer).model_dump(mode="json")
+
+
+class _Named(Exception):
+    """Raised by the naming sender: carries the name of the command a body sends."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class _NamingApplication:
+    """Stands in for the application: the first command a body calls on it is named, nothing runs."""
+
+    def __getattr__(self, name: str) -> Callable[..., NoReturn]:
+        def named(*args: object, **fields: object) -> NoReturn:
+            raise _Named(name)
+
+        return named
+
+
+@dataclass(frozen=True)
+class _NamingSender(Sender):
+    """A sender that names the domain command a body's `send` calls instead of running it."""
+
+    def review(self, review_id: UUID, command: ReviewCommand[P], /, *args: P.args, **fields: P.kwargs) -> CommandResult:
+        raise _Named(command.__name__)
+
+    def action(self, action_id: UUID, command: ActionCommand[P], /, *args: P.args, **fields: P.kwargs) -> CommandResult:
+        raise _Named(command.__name__)
+
+
+def command_name(send: Callable[..., CommandResult], body: Body, ctx: Context, ids: list[Any]) -> str:
+    """The domain method a body's `send` calls (its key in COMMAND_ROLES), found without running it: the
+    body's own call names it, so a route can never be checked against another command's roles."""
+    try:
+        send(body, _NamingSender(cast(CaseReviews, _NamingApplication()), ctx, None), *ids)
+    except _Named as named:
+        return named.name
+    raise TypeError(f"{type(body).__name__}.send called no command")
 
 
 COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 412, 422, 503)
@@ -111,7 +197,10 @@ def _endpoint(command: Command[Any]) -> Callable[..., CommandResponse]:
     ) -> CommandResponse:
         via = Sender(services.app, ctx, if_match)
         ids = [path[name] for name in path_names]
-        return run_command(services, ctx, request, response, key, body, command.creates, lambda: send(body, via, *ids))
+        name = command_name(send, body, ctx, ids)
+        return run_command(
+            services, ctx, request, response, key, body, command.creates, lambda: send(body, via, *ids), name
+        )
 
     # FastAPI reads each endpoint's own signature: the path's ids are declared here, and the body's model.
     keyword = inspect.Parameter.KEYWORD_ONLY

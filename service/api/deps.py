@@ -14,7 +14,7 @@ from domain.calendar import london_today
 from domain.values import Actor
 from service.api.problems import ApiProblem
 from service.services import Services
-from service.tokens import InvalidToken, verify_token
+from service.tokens import InvalidToken
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `scr token issue`")
 
@@ -29,7 +29,7 @@ def _actor(
             401, "unauthenticated", "send Authorization: Bearer <token>", headers={"WWW-Authenticate": "Bearer"}
         )
     try:
-        actor = verify_token(services.settings.jwt_secret, credentials.credentials)
+        actor = services.tokens.actor(credentials.credentials)
     except InvalidToken as error:
         raise ApiProblem(
             401,

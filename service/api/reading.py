@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, TypeVar
+from typing import Annotated, NoReturn, TypeVar
+from weakref import WeakKeyDictionary
 
 from fastapi import Query, Response
 
 from domain.calendar import london_today
+from projections.engine import ProjectionEngine
 from projections.storage import Cursor
 from service.api.problems import ApiProblem
 from service.api.schemas import MAX_INTEGER
@@ -21,7 +24,8 @@ MinPosition = Annotated[
     Query(
         ge=0,
         le=MAX_INTEGER,
-        description="Wait (a few seconds at most) until the projections have applied this log position",
+        description="Wait (a few seconds at most) until the projections have applied this log position "
+        "(a position past the log's head is refused at once with 422)",
     ),
 ]
 
@@ -57,17 +61,58 @@ def cached_read(
 
 
 def caught_up(services: ServiceObjects, response: Response, min_position: int | None) -> None:
-    """Wait for `min_position` (else 503) and say in X-Projection-Position how far the read models are."""
+    """Wait for `min_position` (else 503) and say in X-Projection-Position how far the read models are.
+
+    A position past the log's head was never answered to anyone: refused at once (422), never waited for.
+    At most `max_waiting_reads` reads wait at a time; others get 503 at once, so waiting reads can never
+    hold every worker thread while normal reads queue behind them."""
     engine = services.engine
-    if min_position is not None and not engine.wait_for(min_position, timeout=services.settings.read_wait_seconds):
-        raise ApiProblem(
-            503,
-            "projection_behind",
-            f"the read models have not yet caught up with position {min_position}; retry shortly",
-            headers={"Retry-After": "1", "X-Projection-Position": str(engine.position())},
-        )
+    if min_position is not None and min_position > engine.position():
+        _require_recorded(engine.head(), min_position)
+        waiting = _waiting_reads(services)
+        if not waiting.acquire(blocking=False):
+            _behind(engine.position(), min_position)
+        try:
+            reached = engine.wait_for(min_position, timeout=services.settings.read_wait_seconds)
+        finally:
+            waiting.release()
+        if not reached:
+            _behind(engine.position(), min_position)
     # Taken before the read: the rows are at least this fresh.
     response.headers["X-Projection-Position"] = str(engine.position())
+
+
+def _require_recorded(head: int, min_position: int) -> None:
+    if min_position > head:
+        raise ApiProblem(
+            422,
+            "min_position_beyond_log",
+            f"min_position {min_position} is past the last recorded position {head}: send the position a "
+            "command answered",
+            field="min_position",
+        )
+
+
+def _behind(position: int, min_position: int) -> NoReturn:
+    raise ApiProblem(
+        503,
+        "projection_behind",
+        f"the read models have not yet caught up with position {min_position}; retry shortly",
+        headers={"Retry-After": "1", "X-Projection-Position": str(position)},
+    )
+
+
+_WAITING: WeakKeyDictionary[ProjectionEngine, threading.BoundedSemaphore] = WeakKeyDictionary()
+_WAITING_LOCK = threading.Lock()
+
+
+def _waiting_reads(services: ServiceObjects) -> threading.BoundedSemaphore:
+    """The process's allowance of reads waiting for a position (one per engine, so per app)."""
+    with _WAITING_LOCK:
+        found = _WAITING.get(services.engine)
+        if found is None:
+            found = _WAITING[services.engine] = threading.BoundedSemaphore(services.settings.max_waiting_reads)
+        return found
 
 
 def etag(version: int) -> str:

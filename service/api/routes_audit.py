@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParameter
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.permissions import require_read
 from projections.audit import store, tree
@@ -24,9 +25,43 @@ PROBLEMS = problem_responses(401, 403, 404, 422)
 
 @router.get("/audit/verify", summary="Verify the whole log", responses=PROBLEMS)
 def get_verify(actor: CurrentActor, services: Services) -> dict[str, Any]:
-    """Recompute every leaf, rebuild the tree, check every checkpoint; `verified`, `events_checked`, first problem."""
+    """Recompute every leaf, rebuild the tree, check every checkpoint; `verified`, `events_checked`, first problem.
+
+    Checked against the service's own checkpoints only (`independent_checkpoint: false`): they are signed
+    with the key beside the database, so POST a checkpoint you hold to detect a rewrite re-signed with it."""
     require_read(actor, "audit_verification")
     return verify_log(services.db, trusted_key=trusted_public_key(services.settings)).to_json()
+
+
+class HeldCheckpoints(BaseModel):
+    """Signed checkpoints an auditor kept (each as `GET /audit/checkpoints/{size}` answered it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    checkpoints: list[dict[str, Any]] = Field(min_length=1, max_length=100)
+
+
+@router.post("/audit/verify", summary="Verify the whole log against checkpoints you hold", responses=PROBLEMS)
+def post_verify(held: HeldCheckpoints, actor: CurrentActor, services: Services) -> dict[str, Any]:
+    """As GET, and also against your own checkpoints: a log rewritten and re-signed after you kept one
+    fails (`inconsistent_with_auditor_checkpoint`); `independent_checkpoint: true`."""
+    require_read(actor, "audit_verification")
+    checkpoints = []
+    for index, data in enumerate(held.checkpoints):
+        try:
+            checkpoint = Checkpoint.from_json(data)
+            if checkpoint.size < 0:
+                raise ValueError("a negative size")
+            checkpoints.append(checkpoint)
+        except (KeyError, ValueError, TypeError, OverflowError):
+            raise ApiProblem(
+                422,
+                "validation_error",
+                f"checkpoints.{index} is not a signed checkpoint (size, root_hash, recorded_at, public_key, signature)",
+                field=f"checkpoints.{index}",
+            ) from None
+    trusted = trusted_public_key(services.settings)
+    return verify_log(services.db, trusted_key=trusted, auditor=checkpoints).to_json()
 
 
 @router.get("/audit/checkpoints/latest", summary="The latest signed checkpoint", responses=PROBLEMS)

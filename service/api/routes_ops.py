@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from domain.values import Role
+from service.api.deps import _actor, _bearer
+from service.api.problems import ApiProblem, problem_responses
 from service.api.schemas import Health, ProjectionState, Readiness
 from service.services import Services
 
@@ -50,12 +56,34 @@ def _projection_states(services: Services) -> list[ProjectionState] | None:
         return None
 
 
+def _metrics_reader(
+    request: Request,
+    services: Services,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """The dedicated metrics token (SCR_METRICS_TOKEN), else an admin's bearer token: per-route counts
+    span every board, and positions give the log's size, so no other role reads them."""
+    wanted = services.settings.metrics_token
+    given = credentials.credentials if credentials is not None else ""
+    if wanted is not None and hmac.compare_digest(given.encode(), wanted.get_secret_value().encode()):
+        return
+    actor = _actor(request, services, credentials)
+    if actor.role is not Role.ADMIN:
+        raise ApiProblem(403, "forbidden", "only an admin or the metrics token may read the metrics")
+
+
+MetricsReader = Annotated[None, Depends(_metrics_reader)]
+
+
 @router.get(
     "/metrics",
     summary="Prometheus metrics",
     response_class=Response,
-    responses={200: {"description": "Prometheus text format", "content": {CONTENT_TYPE_LATEST: {}}}},
+    responses={
+        200: {"description": "Prometheus text format", "content": {CONTENT_TYPE_LATEST: {}}},
+        **problem_responses(401, 403),
+    },
 )
-def metrics(request: Request) -> Response:
-    """Request counts and latencies by route, projection positions and lag."""
+def metrics(request: Request, _reader: MetricsReader) -> Response:
+    """Request counts and latencies by route, projection positions and lag (the metrics token or an admin's)."""
     return Response(generate_latest(request.app.state.registry), media_type=CONTENT_TYPE_LATEST)

@@ -128,10 +128,15 @@ def get_timeliness(
     min_position: MinPosition = None,
     board: str | None = None,
     regime: Regime | None = None,
-    from_on: Annotated[date | None, Query(alias="from", description="Reviews initiated on or after")] = None,
-    to_on: Annotated[date | None, Query(alias="to", description="Reviews initiated on or before")] = None,
+    from_on: Annotated[
+        date | None, Query(alias="from", description="On or after: each rule by its own start date (see filters)")
+    ] = None,
+    to_on: Annotated[
+        date | None, Query(alias="to", description="On or before: each rule by its own start date (see filters)")
+    ] = None,
 ) -> Row:
-    """Counts, per rule within deadline and late, median and 90th percentile durations, legal-hold days."""
+    """Counts, per rule within deadline, late and not applicable, durations, legal-hold days; a period selects
+    each rule by its own start date (`filters.period_applies_to`)."""
     require_read(actor, "timeliness")
     board_id = board_scope(actor, board)
     found = cached_read(

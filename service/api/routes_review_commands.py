@@ -34,8 +34,17 @@ COMMANDS = (
     Command(R + "/pre-publication-copies", s.PrePublicationCopies, "Record pre-publication copies sent"),
     Command(R + "/publish", s.Publish, "Record publication"),
     Command(R + "/corrections", s.Correction, "Correct an earlier event"),
-    Command(R + "/close", s.DatedReason, "Close the review", send=s.DatedReason.close),
+    Command(R + "/close", s.CloseReview, "Close the review (completed, subsumed or no further action)"),
     Command(R + "/reopen", s.DatedReason, "Reopen a closed review", send=s.DatedReason.reopen),
+    # The process as it really runs (DOMAIN.md section 8).
+    Command(R + "/initiation-reconsidered", s.Reconsideration, "Reconsider the initiation decision"),
+    Command(R + "/report/revisions", s.ReportRevision, "Record a revised report after acceptance"),
+    Command(R + "/withdraw", s.Withdrawal, "Withdraw the published report"),
+    Command(R + "/republish", s.Republication, "Publish a revised report again"),
+    Command(R + "/nspcc-deposit", s.NspccDeposit, "Record the NSPCC repository deposit"),
+    Command(R + "/evaluations", s.Evaluation, "Record an evaluation of the report"),
+    Command(R + "/links", s.ReviewLink, "Record a joint or linked review"),
+    Command(R + "/extensions", s.Extension, "Record an agreed later date for one rule"),
 )
 
 add_commands(router, COMMANDS)

@@ -24,6 +24,7 @@ from projections.audit.export import ExportUnavailable, build_export, verify_exp
 from projections.audit.projection import AuditLogProjection
 from projections.audit.verify import Report, verify_log
 from projections.engine import ProjectionEngine
+from projections.private_files import write_private
 from projections.storage import Database
 from service.application import open_application
 from service.settings import Settings
@@ -140,7 +141,7 @@ def export(settings: Settings, args: argparse.Namespace) -> int:
         except ExportUnavailable as error:
             print(f"scr audit export: {error}", file=sys.stderr)
             return 1
-    args.out.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    write_private(args.out, orjson.dumps(data, option=orjson.OPT_INDENT_2))
     print(
         f"Exported {len(data['events'])} events of review {args.review} with inclusion proofs against the "
         f"checkpoint of size {chosen.size} to {args.out}"
@@ -170,6 +171,13 @@ def verify_export_file(_: Settings, args: argparse.Namespace) -> int:
             f"  #{row['position']:<6} v{row['version']:<3} {row['effective_on'] or '':<10} {row['type']:<26} "
             f"by {row['actor']['user']} ({row['actor']['role']}), recorded {row['recorded_at']}{why}"
         )
+    # An export proves its events were recorded, never that no later one was: a truncated export (or one
+    # of an older checkpoint) reads as a complete history unless this is said.
+    print(
+        f"Later versions may exist: this proves versions 1..{len(check.history)} as of the checkpoint of size "
+        f"{check.checkpoint.size}, not that the review has no later events; ask for an export at a newer "
+        "checkpoint you hold to see them."
+    )
     return 0
 
 

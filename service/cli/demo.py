@@ -1,14 +1,21 @@
-"""`scr demo load` and `scr demo tokens`: the demonstration boards (service/cli/demo_data.py) and a token per role."""
+"""`scr demo load` and `scr demo tokens`: the demonstration boards (service/cli/demo_data.py), and per role a
+short-lived API token and a one-time dashboard sign-in code."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
-from domain.values import Role
+from domain.values import Actor, Role
+from projections.storage import Database
 from service.application import open_application
 from service.cli.demo_data import BOARDS, load_demo
+from service.services import schema_lock
 from service.settings import Settings
-from service.tokens import issue_token
+from service.sign_in_codes import create_code
+from service.tokens import issue_token, lifetimes_of
+
+CODE_MINUTES = 60.0
 
 
 def demo_load(settings: Settings, _: Any) -> int:
@@ -36,16 +43,59 @@ DEMO_USERS = [
 
 
 def demo_tokens(settings: Settings, args: Any) -> int:
-    """`scr demo tokens`: a ready-to-use token per role, as shell lines to paste, a curl example and dashboard links."""
+    """`scr demo tokens`: short-lived API tokens per role as shell lines, a curl example, and one-time dashboard codes.
+
+    Nothing long-lived is printed (a terminal's scroll-back is often shared or logged), and no token goes in
+    a URL: the dashboard is signed in to by pasting a code into its form, and a code works once."""
     base = f"http://{args.host}:{args.port}"
+    lifetimes = lifetimes_of(settings)
+    try:
+        tokens = [
+            (
+                variable,
+                role,
+                board,
+                issue_token(
+                    settings.token_secret,
+                    user=user,
+                    role=role,
+                    board=board,
+                    agency=agency,
+                    hours=args.hours,
+                    lifetimes=lifetimes,
+                ),
+            )
+            for variable, user, role, board, agency in DEMO_USERS
+        ]
+    except ValueError as error:
+        print(f"scr demo tokens: {error}", file=sys.stderr)
+        return 2
+    with schema_lock(settings):
+        db = Database(settings.url)
+        try:
+            codes = [
+                (
+                    role,
+                    board,
+                    create_code(db, Actor(user=user, role=role, board=board, agency=agency), minutes=CODE_MINUTES),
+                )
+                for _, user, role, board, agency in DEMO_USERS
+            ]
+        finally:
+            db.close()
     print(f"Service: {base}   API docs: {base}/docs")
-    print(f"Tokens, valid {args.hours:g} hours (paste these lines into your shell):")
-    sign_in_links = []
-    for variable, user, role, board, agency in DEMO_USERS:
-        token = issue_token(settings.jwt_secret, user=user, role=role, board=board, agency=agency, hours=args.hours)
+    print(
+        f"API tokens, valid {_hours(args.hours)} (paste these lines into your shell; "
+        "`scr demo tokens` prints new ones):"
+    )
+    for variable, role, board, token in tokens:
         print(f"  export {variable}={token}  # {role}{' of ' + board if board else ''}")
-        sign_in_links.append(f"  {role}: {base}/dashboard/sign-in?token={token}")
     print(f'Then: curl -H "Authorization: Bearer $MANAGER" "{base}/reviews?overdue=true"')
-    print(f"Dashboard: {base}/dashboard  (paste a token there, or open a role's sign-in link):")
-    print("\n".join(sign_in_links))
+    print(f"Dashboard: {base}/dashboard  (paste one of these one-time sign-in codes, valid {CODE_MINUTES:g} minutes):")
+    for role, board, code in codes:
+        print(f"  {code}  {role}{' of ' + board if board else ''}")
     return 0
+
+
+def _hours(hours: float) -> str:
+    return "1 hour" if hours == 1 else f"{hours:g} hours"

@@ -6,6 +6,7 @@ nothing: the boards are registered once, and a second load stops there."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ParamSpec
@@ -15,24 +16,29 @@ from domain.base import Context
 from domain.calendar import london_today
 from domain.errors import Duplicate
 from domain.learning_action import LearningAction
+from domain.learning_values import DisseminationKind, MonitoringKind
 from domain.review import CaseReview
 from domain.review_values import Child, Criteria, Incident
+from domain.rules import REQUIRED_COPY_RECIPIENTS
 from domain.values import (
     AbuseOrNeglect,
     Actor,
     AgencyReportKind,
     AssuranceOutcome,
+    CloseOutcome,
     CostCategory,
     CostEntryKind,
+    Evaluator,
     HoldKind,
     IncidentNature,
     InitiationDecision,
+    LinkKind,
     NotificationSubject,
-    PanelView,
     ProcurementRoute,
     PublicationOption,
     Rag,
     RapidReviewOutcome,
+    Rating,
     Recipient,
     RecommendationScope,
     Regime,
@@ -41,6 +47,7 @@ from domain.values import (
     Role,
     Sex,
     StaffActivity,
+    WithdrawalReason,
 )
 from service.application import ActionCommand, CaseReviews, CommandResult, ReviewCommand
 
@@ -88,7 +95,15 @@ class DemoReview:
         return Context(Actor(user=user, role=role, board=self.board, agency=agency), uuid4(), on or london_today())
 
     def notify(
-        self, pseudonym: str, age: int, sex: Sex, nature: IncidentNature, occurred: date, notified: date, what: str
+        self,
+        pseudonym: str,
+        age: int,
+        sex: Sex,
+        nature: IncidentNature,
+        occurred: date,
+        notified: date,
+        what: str,
+        siblings: tuple[Child, ...] = (),
     ) -> DemoReview:
         incident = Incident(
             nature=nature,
@@ -103,6 +118,7 @@ class DemoReview:
             case_ref=self.case_ref,
             regime=self.regime,
             child=Child(pseudonym=pseudonym, age_years=age, sex=sex),
+            other_children=siblings,
             incident=incident,
             notified_on=notified,
         )
@@ -131,9 +147,11 @@ class DemoReview:
             CaseReview.decide_initiation, criteria=criteria, decision=decision, rationale=why, decided_on=on
         )
         subject = NotificationSubject.INITIATION if decision.initiates else NotificationSubject.NOT_INITIATING
+        # Before June 2013 there was no National Panel to tell: Ofsted was.
+        panel = () if self.regime is Regime.SCR_2006 else (Recipient.NATIONAL_PANEL,)
         self.act(
             CaseReview.notify_panel,
-            recipients=(Recipient.OFSTED, Recipient.NATIONAL_PANEL),
+            recipients=(Recipient.OFSTED, *panel),
             subject=subject,
             sent_on=on + timedelta(days=2),
         )
@@ -173,7 +191,6 @@ class DemoReview:
             kind=AgencyReportKind.IMR,
             due_on=on + timedelta(days=60),
         )
-        self.cost(CostEntryKind.COMMITMENT, CostCategory.LEAD_REVIEWER, fee_pence, on + timedelta(days=10))
         self.cost(CostEntryKind.INVOICE, CostCategory.VENUE_ADMIN, 45_000, on + timedelta(days=40))
         self.act(
             CaseReview.record_staff_time,
@@ -239,10 +256,11 @@ class DemoReview:
             assessed_on=decided + timedelta(days=3),
         )
         if published is not None:
+            # Every recipient the regime requires (domain.rules), and Ofsted, who is told under every regime.
             self.act(
                 CaseReview.send_pre_publication_copies,
-                recipients=(Recipient.OFSTED, Recipient.DFE),
-                sent_on=published - timedelta(days=7),
+                recipients=tuple(sorted(REQUIRED_COPY_RECIPIENTS[self.regime] | {Recipient.OFSTED})),
+                sent_on=published - timedelta(days=10),
             )
             self.act(
                 CaseReview.publish,
@@ -278,8 +296,9 @@ class DemoReview:
 
 
 def load_public_timelines(app: CaseReviews) -> None:
-    """Khyra Ishaq (Birmingham), Daniel Pelka (Coventry) and "HD" (Bradford), as published."""
-    khyra = DemoReview(app, "birmingham", "BSCB-2008-01", Regime.SCR_2013).notify(
+    """Khyra Ishaq (Birmingham), Daniel Pelka (Coventry) and "HD" (Bradford), as published: all three initiated
+    under the LSCB Regulations 2006 with Working Together 2006/2010 (scr-2006), judged by its rules."""
+    khyra = DemoReview(app, "birmingham", "BSCB-2008-01", Regime.SCR_2006).notify(
         "Child K", 7, Sex.FEMALE, IncidentNature.DEATH, date(2008, 5, 17), date(2008, 5, 19), "Died at home; starvation"
     )
     khyra.initiate(date(2008, 5, 23), why="Reg 5(2)(b)(i): the child died; neglect known").set_up(
@@ -302,7 +321,7 @@ def load_public_timelines(app: CaseReviews) -> None:
     )
     khyra.by(Role.BOARD_CHAIR).act(CaseReview.close, on=date(2012, 7, 27), reason="Action plan assured")
 
-    pelka = DemoReview(app, "coventry", "CLSCB-2012-01", Regime.SCR_2013).notify(
+    pelka = DemoReview(app, "coventry", "CLSCB-2012-01", Regime.SCR_2006).notify(
         "Child D", 4, Sex.MALE, IncidentNature.DEATH, date(2012, 3, 3), date(2012, 3, 5), "Died after abuse"
     )
     pelka.initiate(date(2012, 3, 20)).set_up(date(2012, 3, 20), "Independent author (Coventry)", 2_400_000)
@@ -333,19 +352,30 @@ def load_public_timelines(app: CaseReviews) -> None:
     )
     pelka.action("R3", "education", london_today() + timedelta(days=90), date(2013, 10, 1))
 
-    hd = DemoReview(app, "bradford", "BSCB-2006-HD", Regime.SCR_2013).notify(
+    hd = DemoReview(app, "bradford", "BSCB-2006-HD", Regime.SCR_2006).notify(
         "Child HD", 1, Sex.UNKNOWN, IncidentNature.DEATH, date(2006, 7, 16), date(2006, 7, 18), "Died; injuries"
     )
     hd.initiate(date(2006, 8, 10)).set_up(date(2006, 8, 10), "Overview author (Bradford)", 1_500_000)
     hd.report(date(2007, 11, 1), date(2007, 11, 22))
     hd.by(Role.BOARD_CHAIR).act(CaseReview.close, on=date(2008, 1, 15), reason="Overview report submitted to Ofsted")
+    # Ofsted evaluated SCR overview reports in 2007-12 (the National Panel came in 2013).
+    hd.act(
+        CaseReview.record_evaluation,
+        evaluator=Evaluator.OFSTED,
+        rating=Rating.INADEQUATE,
+        evaluated_on=date(2008, 9, 4),
+        summary="Rated inadequate",
+    )
     hd.by(Role.BOARD_CHAIR).act(CaseReview.reopen, on=date(2008, 9, 4), reason="Ofsted rated the review inadequate")
     hd.act(
-        CaseReview.receive_panel_advice,
-        subject=NotificationSubject.DELAY,
-        view=PanelView.INFORMATION_REQUESTED,
-        advice="Re-submission expected 27 February 2009",
-        received_on=date(2008, 9, 20),
+        CaseReview.revise_report,
+        version_label="re-submitted",
+        received_on=date(2009, 2, 27),
+        document_sha256=SHA,
+        reason="Re-submitted to Ofsted after the inadequate rating",
+    )
+    hd.by(Role.BOARD_CHAIR).act(
+        CaseReview.accept_report, accepted_on=date(2009, 2, 27), board_response="Revised report accepted"
     )
 
 
@@ -357,7 +387,14 @@ def load_synthetic_csprs(app: CaseReviews, today: date) -> None:
 
     ref = "DSCP-{}".format
     DemoReview(app, "durham", ref("A"), Regime.CSPR_2023).notify(
-        "Child A", 14, Sex.FEMALE, IncidentNature.SERIOUS_HARM, days(5), days(3), "Serious harm; neglect"
+        "Child A",
+        14,
+        Sex.FEMALE,
+        IncidentNature.SERIOUS_HARM,
+        days(5),
+        days(3),
+        "Serious harm; neglect",
+        siblings=(Child(pseudonym="Child A2", age_years=9, sex=Sex.MALE),),
     )
     DemoReview(app, "durham", ref("B"), Regime.CSPR_2023).notify(
         "Child B", 2, Sex.MALE, IncidentNature.DEATH, days(60), days(58), "Died; suspected abuse"
@@ -387,12 +424,43 @@ def load_synthetic_csprs(app: CaseReviews, today: date) -> None:
     )
     decided.rapid_review(days(315)).initiate(days(310)).set_up(days(310), "Lead reviewer (framework)", 1_000_000)
     coroner = decided.hold(HoldKind.CORONER_INQUEST, "Inquest into the death of Child G", days(320))
+    load_withdrawn_and_subsumed(app, days)
     decided.report(days(150), days(100)).publish(days(95), None, PublicationOption.ANONYMISED)
     decided.by(Role.BOARD_CHAIR).act(
         CaseReview.override_hold_for_publication,
         hold_id=coroner,
         decided_on=days(30),
         rationale="Anonymised report agreed with the coroner's officer",
+    )
+
+
+def load_withdrawn_and_subsumed(app: CaseReviews, days: Callable[[int], date]) -> None:
+    """A CSPR published and withdrawn by court order, and one subsumed into another (its deadlines not applicable)."""
+    ref = "DSCP-{}".format
+    withdrawn = DemoReview(app, "durham", ref("H"), Regime.CSPR_2023).notify(
+        "Child H", 8, Sex.MALE, IncidentNature.DEATH, days(420), days(418), "Died; neglect"
+    )
+    withdrawn.rapid_review(days(400)).initiate(days(395)).set_up(days(395), "Lead reviewer (framework)", 950_000)
+    withdrawn.report(days(250), days(240)).publish(days(235), days(220), PublicationOption.ANONYMISED)
+    withdrawn.by(Role.BOARD_CHAIR).act(
+        CaseReview.withdraw_report,
+        withdrawn_on=days(200),
+        reason=WithdrawalReason.COURT_ORDER,
+        rationale="Reporting restriction made in the criminal trial",
+    )
+    subsumed = DemoReview(app, "durham", ref("I"), Regime.CSPR_2023).notify(
+        "Child I", 12, Sex.FEMALE, IncidentNature.SERIOUS_HARM, days(200), days(198), "Serious harm; exploitation"
+    )
+    subsumed.act(
+        CaseReview.link_review,
+        kind=LinkKind.SUBSUMED_INTO,
+        other_review_id=app.review_id("durham", ref("F")),
+        external_ref=None,
+        linked_on=days(190),
+        note="The same exploitation network: learning taken into review F",
+    )
+    subsumed.by(Role.BOARD_CHAIR).act(
+        CaseReview.close, on=days(185), reason="Subsumed into DSCP-F", outcome=CloseOutcome.SUBSUMED
     )
 
 
@@ -413,4 +481,97 @@ def load_demo(app: CaseReviews, today: date | None = None) -> bool:
             app.record_contribution(admin, board_id, agency="health", financial_year=year, amount_pence=health)
     load_public_timelines(app)
     load_synthetic_csprs(app, today or london_today())
+    load_learning(app, today or london_today())
     return True
+
+
+def load_learning(app: CaseReviews, today: date) -> None:
+    """Themes, key findings, dissemination across several reporting years and reg 14 monitoring (issue 12)."""
+
+    def days(n: int) -> date:
+        return today - timedelta(days=n)
+
+    khyra = DemoReview(app, "birmingham", "BSCB-2008-01", Regime.SCR_2013)
+    pelka = DemoReview(app, "coventry", "CLSCB-2012-01", Regime.SCR_2013)
+    hd = DemoReview(app, "bradford", "BSCB-2006-HD", Regime.SCR_2013)
+    accepted = DemoReview(app, "durham", "DSCP-F", Regime.CSPR_2018)
+    published = DemoReview(app, "durham", "DSCP-G", Regime.CSPR_2018)
+    overdue = DemoReview(app, "durham", "DSCP-E", Regime.CSPR_2018)
+    themes = {
+        khyra: (("neglect", "voice_of_the_child", "professional_curiosity", "information_sharing"), date(2010, 7, 27)),
+        pelka: (("neglect", "voice_of_the_child", "professional_curiosity", "multi_agency_working"), date(2013, 9, 17)),
+        hd: (("non_accidental_head_injury", "working_with_fathers", "risk_assessment"), date(2009, 2, 27)),
+        accepted: (("child_criminal_exploitation", "adolescent_risk", "information_sharing"), days(90)),
+        published: (("non_accidental_head_injury", "working_with_fathers", "safe_sleep"), days(95)),
+    }
+    for review, (codes, on) in themes.items():
+        review.act(CaseReview.tag_themes, themes=codes, tagged_on=on)
+    for review, ref, text, codes, on in (
+        (
+            pelka,
+            "F1",
+            "Practitioners accepted the parents' accounts of injuries without professional curiosity; the child's "
+            "weight loss and hunger at school were not connected",
+            ("professional_curiosity", "voice_of_the_child"),
+            date(2013, 9, 17),
+        ),
+        (
+            pelka,
+            "F2",
+            "Information held by school, health and police was not brought together; no agency saw the whole picture",
+            ("information_sharing", "multi_agency_working"),
+            date(2013, 9, 17),
+        ),
+        (
+            hd,
+            "F1",
+            "The baby's father and the mother's new partner were not assessed; practitioners did not think about "
+            "the father's role or ask who else lived in the home",
+            ("working_with_fathers", "risk_assessment"),
+            date(2009, 2, 27),
+        ),
+        (
+            accepted,
+            "F1",
+            "Exploitation was seen as the young person's choice; the risk outside the home was not shared between "
+            "police and children's social care",
+            ("child_criminal_exploitation", "adolescent_risk", "information_sharing"),
+            days(90),
+        ),
+        (
+            published,
+            "F1",
+            "Advice on safe sleep and coping with crying was given to the mother only; fathers and male carers were "
+            "not seen by health visitors",
+            ("safe_sleep", "working_with_fathers"),
+            days(100),
+        ),
+    ):
+        review.act(CaseReview.record_finding, ref=ref, text=text, themes=codes, recorded_on=on)
+    shared: tuple[tuple[DemoReview, DisseminationKind, date, dict[str, int]], ...] = (
+        (khyra, DisseminationKind.SEVEN_MINUTE_BRIEFING, date(2010, 9, 14), {"education": 40, "health": 25}),
+        (khyra, DisseminationKind.TRAINING, date(2011, 2, 8), {"education": 60, "children_social_care": 30}),
+        (pelka, DisseminationKind.LEARNING_EVENT, date(2013, 11, 5), {"health": 35, "police": 20, "education": 45}),
+        (pelka, DisseminationKind.CONFERENCE, date(2014, 6, 18), {"health": 80, "police": 40, "education": 90}),
+        (hd, DisseminationKind.NEWSLETTER, date(2009, 4, 1), {}),
+        (published, DisseminationKind.SEVEN_MINUTE_BRIEFING, days(80), {"health": 52, "children_social_care": 18}),
+        (published, DisseminationKind.LEARNING_EVENT, days(40), {"health": 30, "police": 12}),
+        (accepted, DisseminationKind.BRIEFING, days(60), {"police": 25, "children_social_care": 22}),
+    )
+    for review, kind, on, attendees in shared:
+        review.act(
+            CaseReview.record_dissemination,
+            kind=kind,
+            held_on=on,
+            audience_agencies=tuple(attendees) or ("all_partners",),
+            attendees=attendees,
+            note="",
+        )
+    overdue.act(CaseReview.record_monitoring, kind=MonitoringKind.TIME_CHECK, on=days(200), note="Behind the timetable")
+    overdue.act(
+        CaseReview.record_monitoring,
+        kind=MonitoringKind.WRITTEN_REQUEST,
+        on=days(150),
+        note="Asked the lead reviewer for a revised timetable",
+    )
+    accepted.act(CaseReview.record_monitoring, kind=MonitoringKind.QUALITY_CHECK, on=days(130), note="Draft checked")

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from service.cli.audit import add_audit_commands
 from service.cli.demo import demo_load, demo_tokens
 from service.cli.projections import add_projection_commands
-from service.cli.serve import add_serve_commands
+from service.cli.reports import add_report_commands
+from service.cli.serve import add_serve_commands, positive_hours
 from service.settings import Settings
 
 
@@ -24,10 +25,20 @@ def add_demo_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "from published timelines and synthetic cases. Running it again changes nothing.",
     )
     load.set_defaults(run=demo_load)
-    tokens = demo_commands.add_parser("tokens", help="print a demo token for each role, with a curl example")
+    tokens = demo_commands.add_parser(
+        "tokens",
+        help="print a short-lived demo token and a one-time dashboard sign-in code for each role",
+        description="Print, for each demo role, an API token (1 hour by default) as a shell line and a one-time "
+        "code to paste into the dashboard's sign-in form (valid 60 minutes, once).",
+    )
     tokens.add_argument("--host", default="127.0.0.1", help="the host shown in the printed URLs")
     tokens.add_argument("--port", type=int, default=8000, help="the port shown in the printed URLs")
-    tokens.add_argument("--hours", type=float, default=12.0, help="hours until the tokens expire (default 12)")
+    tokens.add_argument(
+        "--hours",
+        type=positive_hours,
+        default=1.0,
+        help="hours until the API tokens expire (default 1; at most the role's SCR_TOKEN_MAX_HOURS[_PRIVILEGED])",
+    )
     tokens.set_defaults(run=demo_tokens)
 
 
@@ -43,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_commands(commands)
     add_projection_commands(commands)
     add_audit_commands(commands)
+    add_report_commands(commands)
     return parser
 
 

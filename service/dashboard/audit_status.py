@@ -24,6 +24,8 @@ class AuditStatus:
     key_trusted: bool = False
     events_covered: int = 0
     events_pending: int = 0
+    # The page checks against the service's own latest checkpoint, never one an auditor kept.
+    independent_checkpoint: bool = False
 
 
 def review_audit_status(services: ServiceObjects, review_id: UUID, version: int) -> AuditStatus:
@@ -57,7 +59,8 @@ def review_audit_status(services: ServiceObjects, review_id: UUID, version: int)
     return replace(
         found,
         verified=True,
-        summary=f"Verified: events 1 to {covered} of this review are included in checkpoint {checkpoint.size}.",
+        summary=f"Verified against the service's own checkpoint: events 1 to {covered} of this review are "
+        f"included in checkpoint {checkpoint.size}. Not checked against an independent checkpoint.",
         events_covered=covered,
         events_pending=version - covered,
     )

@@ -107,6 +107,10 @@ def duration_chart(title: str, series: Sequence[tuple[str, Sequence[int]]]) -> M
     chart.y_labels = whole_ticks(max([sum(column) for column in zip(*counts, strict=True)] or [0]))
     for (name, _), values in zip(series, counts, strict=True):
         chart.add(name, values)
+    if not series:
+        # pygal's stacked bar with axis labels and no series at all has nothing to stack and raises
+        # AttributeError (_adapt); an empty series draws its "None yet" instead.
+        chart.add("No reviews", [])
     described = "; ".join(
         f"{name}: "
         + ", ".join(

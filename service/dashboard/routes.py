@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,11 +19,17 @@ from domain.errors import Forbidden, InvalidValue, NotFound
 from domain.permissions import may_read
 from service.dashboard import labels
 from service.dashboard.session import (
+    COOKIE,
+    CSRF_COOKIE,
     PATH,
+    SESSION_HOURS,
     CurrentViewer,
     Viewer,
     actor_from_token,
+    csrf_pair,
+    csrf_valid,
     forget_token,
+    keep_csrf_nonce,
     keep_token,
 )
 from service.dashboard.tables import humanise, long_date, number, pounds
@@ -33,7 +42,8 @@ from service.dashboard.views_figures import (
 )
 from service.dashboard.views_reviews import ReviewFilters, review_page, reviews_board
 from service.services import Services
-from service.tokens import InvalidToken
+from service.sign_in_codes import looks_like_code, redeem_code
+from service.tokens import InvalidToken, token_id
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -112,8 +122,15 @@ def _csv(request: Request, viewer: Viewer, table: str, build: Callable[[], dict[
     return Response(
         "\ufeff" + found.csv(),  # the byte-order mark tells spreadsheets the file is UTF-8
         media_type="text/csv; charset=utf-8",
-        headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+        headers={**SECURITY_HEADERS, "Content-Disposition": attachment(name)},
     )
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition naming a download: only letters, digits, '.', '-' and '_' reach the header, so
+    no quote, header break or non-ASCII character from a name can change it."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "download.csv"
+    return f'attachment; filename="{safe}"'
 
 
 # ---- signing in and out -----------------------------------------------------------------------------------
@@ -126,55 +143,98 @@ def _next_page(next_path: str | None) -> str:
     return PATH
 
 
-def _signed_in(request: Request, services: Services, token: str, next_path: str | None) -> Response:
-    try:
-        actor_from_token(services, token)
-    except InvalidToken as error:
-        context = {"error": f"That token was refused: {error}.", "next": next_path or ""}
-        return _render(request, "sign_in.html", context, 401)
-    response = RedirectResponse(_next_page(next_path), status_code=303)
-    keep_token(response, token, secure=request.url.scheme == "https")
-    response.headers.update(SECURITY_HEADERS)
+def _secure(request: Request) -> bool:
+    # https as the client sees it: behind a TLS proxy listed in SCR_TRUSTED_PROXIES, uvicorn takes the scheme
+    # from X-Forwarded-Proto (`scr serve`), so the cookies get Secure there too.
+    return request.url.scheme == "https"
+
+
+def _sign_in_form(
+    request: Request,
+    services: Services,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    notice: str | None = None,
+    next_path: str = "",
+) -> HTMLResponse:
+    """The form, with a CSRF token signed for this browser's nonce cookie (set here if missing)."""
+    nonce, form_token = csrf_pair(services.settings.token_secret, request.cookies.get(CSRF_COOKIE))
+    context = {"error": error, "notice": notice, "next": next_path, "csrf": form_token}
+    response = _render(request, "sign_in.html", context, status)
+    keep_csrf_nonce(response, nonce, secure=_secure(request))
     return response
+
+
+def _session_token(services: Services, pasted: str) -> str:
+    """A session token of the dashboard's own for a pasted one-time code or bearer token (InvalidToken if refused)."""
+    if looks_like_code(pasted):
+        actor = redeem_code(services.db, pasted)
+        if actor is None:
+            raise InvalidToken("that sign-in code is unknown, already used or expired")
+        return services.tokens.issue(actor, hours=SESSION_HOURS)
+    actor = actor_from_token(services, pasted)
+    # Never longer than the pasted token: signing in cannot extend a token's life.
+    remaining = (token_id(services.settings.token_secret, pasted).expires_at - time.time()) / 3600
+    if remaining <= 0:
+        raise InvalidToken("the token has expired")
+    return services.tokens.issue(actor, hours=min(SESSION_HOURS, remaining))
 
 
 @router.get("/sign-in")
 def sign_in_page(
     request: Request,
     services: Services,
-    token: Annotated[str | None, Query()] = None,
     next_path: Annotated[str | None, Query(alias="next")] = None,
     signed_out: bool = False,
     expired: bool = False,
 ) -> Response:
-    """The sign-in form; a link with ?token= (as `make run` prints) signs in at once."""
-    if token:
-        return _signed_in(request, services, token, next_path)
+    """The sign-in form: paste a token or a one-time code (never a token in a URL)."""
     notice = "You have signed out." if signed_out else None
     if expired:
         notice = "Your sign-in has expired or is no longer valid. Sign in again."
-    return _render(request, "sign_in.html", {"notice": notice, "next": next_path or ""})
+    return _sign_in_form(request, services, notice=notice, next_path=next_path or "")
 
 
 @router.post("/sign-in")
 def sign_in(
     request: Request,
     services: Services,
-    token: Annotated[str, Form()],
+    token: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
     next_path: Annotated[str, Form(alias="next")] = "",
 ) -> Response:
-    """Keep a pasted token in the session cookie."""
+    """Exchange a pasted token or one-time code for a session cookie (the form's CSRF token must match)."""
     origin = request.headers.get("origin")
-    if origin and origin != f"{request.url.scheme}://{request.url.netloc}":
-        return _render(request, "sign_in.html", {"error": "Sign in from this site's own form.", "next": ""}, 403)
-    return _signed_in(request, services, token, next_path)
+    same_site = not origin or origin == f"{request.url.scheme}://{request.url.netloc}"
+    if not same_site or not csrf_valid(services.settings.token_secret, request.cookies.get(CSRF_COOKIE), csrf):
+        error = "Sign in from this site's own sign-in form (the form was stale or came from elsewhere)."
+        return _sign_in_form(request, services, status=403, error=error)
+    if not token.strip():
+        return _sign_in_form(
+            request, services, status=422, error="Paste a token or a sign-in code.", next_path=next_path
+        )
+    try:
+        session = _session_token(services, token.strip())
+    except InvalidToken as error:
+        return _sign_in_form(request, services, status=401, error=f"That was refused: {error}.", next_path=next_path)
+    response = RedirectResponse(_next_page(next_path), status_code=303)
+    keep_token(response, session, secure=_secure(request))
+    response.delete_cookie(CSRF_COOKIE, path=PATH, httponly=True, samesite="strict")
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 @router.post("/sign-out")
-def sign_out() -> Response:
-    """Forget the token."""
+def sign_out(request: Request, services: Services) -> Response:
+    """Revoke the session's token (no process accepts it again) and forget it."""
+    session = request.cookies.get(COOKIE)
+    if session:
+        with contextlib.suppress(InvalidToken):
+            services.tokens.revoke(session)
     response = RedirectResponse(f"{PATH}/sign-in?{urlencode({'signed_out': 'true'})}", status_code=303)
     forget_token(response)
+    response.headers.update(SECURITY_HEADERS)
     return response
 
 

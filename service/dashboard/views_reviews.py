@@ -13,6 +13,7 @@ from projections import case_status, cost_ledger, learning_actions, timeliness
 from projections.storage import Cursor
 from service.access import agency_scope, board_scope, for_reader, visible_review
 from service.dashboard.audit_status import review_audit_status
+from service.dashboard.labels import rule_label
 from service.dashboard.session import Viewer
 from service.dashboard.tables import DATE, LIST, NUMBER, PENCE, REVIEW, RULES, TAG, Column, Table, humanise, long_date
 from service.dashboard.timeline import review_timeline
@@ -149,13 +150,23 @@ def _facts(row: dict[str, Any]) -> list[tuple[str, str]]:
     publication = humanise(row.get("publication_option"))
     if row.get("planned_on"):
         publication += f", planned for {long_date(row['planned_on'])}"
+    process = row.get("process") or {}
+    reconsidered = process.get("reconsidered")
+    if reconsidered:
+        decision += (
+            f"; reconsidered ({humanise(reconsidered.get('reason'))}): first decided "
+            f"{humanise(reconsidered.get('first_decision'))} on {long_date(reconsidered.get('first_decided_on'))}"
+        )
     facts = [
         ("Board", row["board_id"]),
         ("Case reference", row["case_ref"]),
         ("Regime", row["regime"]),
         ("Stage", humanise(row["stage"])),
         ("Child", child),
+        ("Children named", _children(row)),
         ("Incident", humanise(row.get("incident_nature"))),
+        ("Local authority of the incident", row.get("la_of_incident") or ""),
+        ("Local authority of residence", row.get("la_of_residence") or ""),
         ("Incident occurred", long_date(row.get("occurred_on"))),
         ("Local authority aware", long_date(row.get("la_aware_on"))),
         ("Notified", long_date(row.get("notified_on"))),
@@ -164,10 +175,74 @@ def _facts(row: dict[str, Any]) -> list[tuple[str, str]]:
         ("Report accepted", long_date(row.get("accepted_on"))),
         ("Publication decision", publication),
         ("Published", long_date(row.get("published_on"))),
-        ("Closed", long_date(row.get("closed_on"))),
+        ("Closed", _closed(row, process)),
+        *_process_facts(process),
         ("Version", str(row["version"])),
     ]
-    return [(label, value or "Not recorded") for label, value in facts if label != "Child" or child]
+    # Child details only where the row still has them (never for the national panel); facts of DOMAIN.md
+    # section 8 only where recorded.
+    optional = {"Child", "Children named", "Local authority of the incident", "Local authority of residence"}
+    return [(label, value or "Not recorded") for label, value in facts if label not in optional or value]
+
+
+def _children(row: dict[str, Any]) -> str:
+    """Every child the notification names, the one DfE statistics take marked (board readers only)."""
+    children = row.get("children") or []
+    if len(children) < 2:
+        return ""
+    statistics = row.get("statistics_child") or 0
+    return "; ".join(
+        f"{child.get('pseudonym')}"
+        + (f", aged {child['age_years']}" if child.get("age_years") is not None else "")
+        + (" (the child DfE statistics take)" if index == statistics else "")
+        for index, child in enumerate(children)
+    )
+
+
+def _closed(row: dict[str, Any], process: dict[str, Any]) -> str:
+    closed = long_date(row.get("closed_on"))
+    outcome = process.get("close_outcome")
+    if closed and outcome and outcome != "completed":
+        closed += f" ({humanise(outcome)}: its open deadlines no longer apply)"
+    return closed
+
+
+def _process_facts(process: dict[str, Any]) -> list[tuple[str, str]]:
+    """Revisions, withdrawal, deposit, evaluations, links and extensions in words, where recorded."""
+    found: list[tuple[str, str]] = []
+    if process.get("revised_on"):
+        revised = f"received {long_date(process['revised_on'])}"
+        if process.get("revision_pending"):
+            revised += ", awaiting acceptance"
+        elif process.get("revision_accepted_on"):
+            revised += f", accepted {long_date(process['revision_accepted_on'])}"
+        found.append(("Revised report", revised))
+    if process.get("withdrawn_on"):
+        found.append(
+            ("Withdrawn", f"{long_date(process['withdrawn_on'])} ({humanise(process.get('withdrawal_reason'))})")
+        )
+    if process.get("republished_on"):
+        found.append(("Republished", long_date(process["republished_on"])))
+    if process.get("nspcc_deposited_on"):
+        found.append(("Deposited with the NSPCC", long_date(process["nspcc_deposited_on"])))
+    evaluations = [
+        f"{humanise(e.get('rating'))} ({humanise(e.get('evaluator'))}, {long_date(e.get('evaluated_on'))})"
+        for e in process.get("evaluations") or []
+    ]
+    if evaluations:
+        found.append(("Evaluations", "; ".join(evaluations)))
+    links = [
+        f"{humanise(link.get('kind'))}: {link.get('external_ref') or link.get('other_review_id')}"
+        for link in process.get("links") or []
+    ]
+    if links:
+        found.append(("Linked reviews", "; ".join(links)))
+    extensions = [
+        f"{rule_label(e.get('rule'))} to {long_date(e.get('new_due_on'))}" for e in process.get("extensions") or []
+    ]
+    if extensions:
+        found.append(("Agreed extensions", "; ".join(extensions)))
+    return found
 
 
 TIMELINESS_COLUMNS = [
@@ -182,6 +257,8 @@ TIMELINESS_COLUMNS = [
     Column("calendar_days_taken", "Calendar days", NUMBER),
     Column("days_overdue", "Days overdue", NUMBER),
     Column("legal_hold_days", "Days under legal holds", NUMBER),
+    Column("extended_due_on", "Extended to", DATE),
+    Column("met_within_extension", "Met within the extension"),
 ]
 
 ENTRY_COLUMNS = [

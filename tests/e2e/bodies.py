@@ -101,6 +101,31 @@ BODIES: dict[str, dict[str, Any]] = {
     "publish": {"url": "https://example.org/q.pdf", "published_on": "2016-11-15", "document_sha256": SHA},
     "corrections": {"corrects_position": 1, "field": "decided_on", "value": "2016-03-10", "reason": "Minutes"},
     "close": {"on": "2017-11-15", "reason": "Actions assured"},
+    "initiation-reconsidered": {
+        "decision": "initiate",
+        "criteria": CRITERIA,
+        "reason": "panel_disagreed",
+        "rationale": "The Panel's advice accepted",
+        "decided_on": "2016-03-20",
+    },
+    "revisions": {"version_label": "v2", "received_on": "2016-10-20", "document_sha256": SHA, "reason": "Trial"},
+    "withdraw": {"withdrawn_on": "2017-01-10", "reason": "court_order", "rationale": "Reporting restriction"},
+    "republish": {
+        "url": "https://example.org/q-v2.pdf",
+        "published_on": "2017-02-10",
+        "document_sha256": SHA,
+        "reason": "Redacted",
+    },
+    "nspcc-deposit": {"deposited_on": "2016-11-20", "reference": "NSPCC-1"},
+    "evaluations": {"evaluator": "peer", "rating": "good", "evaluated_on": "2016-12-01", "summary": "Clear"},
+    "links": {"kind": "joint_dhr", "external_ref": "DHR-1", "linked_on": "2016-03-12", "note": "Joint panel"},
+    "extensions": {
+        "rule": "complete_review",
+        "new_due_on": "2016-12-31",
+        "agreed_with": "national_panel",
+        "reason": "Trial timetable",
+        "agreed_on": "2016-06-01",
+    },
     "reopen": {"on": "2017-12-01", "reason": "New information"},
     "learning-actions": {
         "review_id": "00000000-0000-0000-0000-000000000000",
@@ -116,6 +141,23 @@ BODIES: dict[str, dict[str, Any]] = {
     "target": {"target_on": "2017-09-30", "reason": "Audit delayed"},
     "complete": {"on": "2017-08-01", "note": "Done"},
     "assure": {"outcome": "assured", "on": "2017-08-15", "note": "Evidence seen"},
+    "themes": {"themes": ["neglect", "working_with_fathers"], "tagged_on": "2016-03-12"},
+    "findings": {
+        "ref": "F1",
+        "text": "Practitioners did not think about the father's role",
+        "themes": ["working_with_fathers"],
+        "recorded_on": "2016-03-12",
+    },
+    "dissemination": {
+        "kind": "seven_minute_briefing",
+        "held_on": "2016-03-14",
+        "audience_agencies": ["health", "police"],
+        "attendees": {"health": 12, "police": 5},
+        "note": "Briefing for GP practices",
+    },
+    "monitoring": {"kind": "time_check", "on": "2016-03-12", "note": "On track"},
+    "feed-tokens": {"label": "Outlook"},
+    "revoke": {"reason": "Laptop lost"},
 }
 
 

@@ -72,6 +72,26 @@ ROUTES = [
     command(R + "/corrections", STAFF, "corrections"),
     command(R + "/close", {C}, "close"),
     command(R + "/reopen", {C}, "reopen"),
+    # DOMAIN.md section 8 (issue 11)
+    command(R + "/initiation-reconsidered", {C}, "initiation-reconsidered"),
+    command(R + "/report/revisions", STAFF, "revisions"),
+    command(R + "/withdraw", {C}, "withdraw"),
+    command(R + "/republish", STAFF, "republish"),
+    command(R + "/nspcc-deposit", STAFF, "nspcc-deposit"),
+    command(R + "/evaluations", STAFF, "evaluations"),
+    command(R + "/links", STAFF, "links"),
+    command(R + "/extensions", {C}, "extensions"),
+    # DOMAIN.md section 9 (issue 12)
+    command(R + "/themes", STAFF, "themes"),
+    command(R + "/findings", STAFF, "findings"),
+    command(R + "/dissemination", STAFF, "dissemination"),
+    command(R + "/monitoring", STAFF, "monitoring"),
+    # A board's calendar feed tokens: its own staff only, another board's are forbidden (no event recorded;
+    # an unknown token to revoke is not found)
+    Route("POST", "/boards/{board_id}/feed-tokens", frozenset(STAFF), 201, 403, "feed-tokens"),
+    Route("POST", "/boards/{board_id}/feed-tokens/{token_id}/revoke", frozenset(STAFF), 404, 403, "revoke"),
+    # Verifying against checkpoints the caller holds (issue 14): records nothing
+    Route("POST", "/audit/verify", frozenset({A, ADM}), 200, 200, "audit-verify"),
     # An unknown recommendation: a permitted caller is refused after the checks of role and board.
     command("/learning-actions", STAFF, "learning-actions", own=422),
     command(ACT + "/progress", STAFF | {L}, "progress"),
@@ -95,6 +115,16 @@ ROUTES = [
     read("/audit/checkpoints/{size}", EVERYONE, other=200),
     read("/audit/proofs/inclusion", EVERYONE, other=200, query="position=1"),
     read("/audit/proofs/consistency", EVERYONE, other=200, query="from={size}&to={size}"),
+    read("/themes", EVERYONE, other=200),
+    read("/search", STAFF | {A, P}, other=200, query="q=father"),
+    read("/dissemination", STAFF | {A, P}, other=200),
+    read(R + "/dissemination", STAFF | {A, P}),
+    read(R + "/monitoring", STAFF | {A, P}),
+    read("/statistics/notifications", STAFF | {A, P, ADM}, other=200, query="reporting_year=2016-17"),
+    read("/boards/{board_id}/annual-report", STAFF | {A, P}, other=403, query="year=2016-17"),
+    read("/boards/{board_id}/feed-tokens", STAFF, other=403),
+    # A calendar feed takes a feed token, never a bearer token: without one every caller is refused
+    Route("GET", "/boards/{board_id}/calendar.ics", frozenset(EVERYONE), 401, 401),
 ]
 # (role, board of the caller): every role on the board that owns the records; board roles also on another.
 COLUMNS = [(role, OWN) for role in (M, C, L, A, P, ADM)] + [(role, OTHER) for role in (M, C, L, A)]
@@ -136,6 +166,8 @@ def setting(server: Server) -> Setting:
         "hold_id": hold,
         "action_id": action,
         "board_id": OWN,
+        "token_id": "ft_unknown",
+        "checkpoint": checkpoint.json(),
     }
     clients = {(role, board): server.client(Role(role), board) for role, board in COLUMNS}
     return Setting(server, ids, clients)
@@ -145,6 +177,8 @@ def call(setting: Setting, route: Route, client: Client) -> int:
     path = route.path.format(**setting.ids) + (f"?{route.query.format(**setting.ids)}" if route.query else "")
     if route.method == "GET":
         return client.get(path).status_code
+    if route.body == "audit-verify":  # the checkpoint the caller holds, not a command's body
+        return client.post(path, json={"checkpoints": [setting.ids["checkpoint"]]}).status_code
     payload: dict[str, Any] = body(route.body or "")
     if route.body == "reviews":
         payload = {**notification("MATRIX-1"), "board_id": OWN}

@@ -101,9 +101,27 @@ class Visit:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     def sign_in(self, role: Role, agency: str | None = None) -> Visit:
-        """Sign in by the link `make run` prints, as the demo user of the role (board roles on Durham)."""
-        self.open(f"/dashboard/sign-in?token={demo_token(role, agency)}")
+        """Sign in by pasting a token into the sign-in form, as the demo user of the role (board roles on Durham)."""
+        self.submit_sign_in(demo_token(role, agency))
         return self
+
+    def submit_sign_in(self, pasted: str, status: int = 200) -> Page:
+        """Open the sign-in form, paste a token or code and submit it, expecting the final page's status."""
+        self.open("/dashboard/sign-in")
+        self.page.fill("#token", pasted)
+        with self.page.expect_navigation() as navigation:
+            self.page.click("button[type=submit]")
+        response = navigation.value
+        assert response is not None
+        assert response.status == status, self.page.content()[:2000]
+        if status != 200:
+            expected = f"the server responded with a status of {status}"
+            self.errors = [error for error in self.errors if expected not in error]
+        return self.page
+
+    def session_cookies(self) -> list[Any]:
+        """The browser's session cookie, if any (the sign-in form's CSRF nonce cookie is not a session)."""
+        return [cookie for cookie in self.context.cookies() if cookie["name"] == COOKIE]
 
     def open(self, path: str, status: int = 200) -> Page:
         """Open a page, expecting its status; a refusal page's own load error is the only console error allowed."""
@@ -189,15 +207,15 @@ def test_given_a_pasted_token_when_signing_in_then_the_overview_shows_who_you_ar
     visit.shot("overview")
     page.click("text=Sign out")
     assert "You have signed out." in page.content()
-    assert visit.context.cookies() == []
+    assert visit.session_cookies() == []
     visit.open("/dashboard/reviews")
     assert page.url.startswith(visit.server.base + "/dashboard/sign-in")
 
 
 def test_given_a_forged_token_when_signing_in_then_the_form_says_it_was_refused(visit: Visit) -> None:
-    page = visit.open("/dashboard/sign-in?token=not-a-token", 401)
+    page = visit.submit_sign_in("not-a-token", 401)
     assert "There is a problem" in text(page, ".error-summary")
-    assert visit.context.cookies() == []
+    assert visit.session_cookies() == []
 
 
 def test_given_a_cookie_whose_token_no_longer_verifies_a_page_asks_to_sign_in_again(visit: Visit) -> None:
@@ -206,7 +224,7 @@ def test_given_a_cookie_whose_token_no_longer_verifies_a_page_asks_to_sign_in_ag
     page = visit.open("/dashboard/reviews?stage=initiated")
     assert "Your sign-in has expired" in text(page, ".notification")
     assert page.input_value("input[name=next]") == "/dashboard/reviews?stage=initiated"
-    assert visit.context.cookies() == []
+    assert visit.session_cookies() == []
 
 
 def test_the_skip_link_is_the_first_thing_the_keyboard_reaches_and_jumps_to_the_main_content(visit: Visit) -> None:

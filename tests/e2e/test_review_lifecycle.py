@@ -54,7 +54,8 @@ def recorded(server: Server) -> Recorded:
     manager.ok(r + "/risk-assessment", body("risk-assessment"))
     manager.ok(r + "/pre-publication-copies", body("pre-publication-copies"))
     manager.ok(r + "/publish", body("publish"))
-    manager.ok(r + "/corrections", body("corrections", corrects_position=decision["position"]))
+    # The initiation decision is the chair's: only the chair may correct it (a manager is refused, 403)
+    chair.ok(r + "/corrections", body("corrections", corrects_position=decision["position"]))
     action = manager.ok("/learning-actions", body("learning-actions", review_id=rid))["action_id"]
     a = f"/learning-actions/{action}"
     lead.ok(a + "/progress", body("progress"))

@@ -125,6 +125,9 @@ def seed(target: Target) -> None:
     hold = target.ok(r + "/legal-holds", body("legal-holds"))["hold_id"]
     cost = target.ok(r + "/costs", body("costs"))
     target.ok(r + "/recommendations", body("recommendations"))
+    target.ok(r + "/themes", body("themes"))
+    target.ok(r + "/findings", body("findings"))
+    target.ok(r + "/dissemination", body("dissemination"))
     action = target.ok("/learning-actions", body("learning-actions", review_id=review))["id"]
     target.ids.update(
         review_id=review,

@@ -24,6 +24,11 @@ PANEL_PAGES = {**PANEL, "Cookie": f"{COOKIE}={token(Role.NATIONAL_PANEL, None)}"
 # The API's own description names the child's fields; it holds no record.
 DOCUMENTATION = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 QUERIES = [{}, {"board": "durham"}, {"as_of": "2099-01-01T00:00:00+00:00"}, {"overdue": "true"}, {"format": "csv"}]
+# The reporting reads (statistics, annual report, search) with the seeded review's year and words, as JSON and CSV.
+QUERIES += [
+    {"reporting_year": "2015-16", "year": "2015-16", "q": "fathers role"},
+    {"reporting_year": "2015-16", "year": "2015-16", "format": "csv", "table": "reviews"},
+]
 
 
 def fields(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -91,3 +96,16 @@ def test_the_national_panel_does_read_the_seeded_review_so_the_scan_saw_real_row
 def test_the_same_routes_show_the_childs_details_to_the_board_so_the_scan_can_find_them(target: Target) -> None:
     response = target.client.get(target.fill("/reviews/{review_id}"), headers=bearer(Role.BOARD_CHAIR))
     assert child_details(response.text, response.headers["content-type"])
+
+
+def test_the_panel_reads_the_learning_and_reporting_routes_so_the_scan_saw_their_rows(
+    answers: dict[tuple[str, str], Any],
+) -> None:
+    words, csv = json.dumps(QUERIES[5]), json.dumps(QUERIES[6])
+    assert answers[("/search", words)].json()["results"]  # the seeded finding: "the father's role"
+    assert answers[("/dissemination", "{}")].json()["items"]
+    assert "note" not in answers[("/dissemination", "{}")].json()["items"][0]
+    assert answers[("/statistics/notifications", words)].json()["notifications_dfe"] == 1
+    assert answers[("/statistics/notifications", csv)].status_code == 200
+    assert answers[("/boards/{board_id}/annual-report", words)].json()["reviews"]["notified"]["count"] == 1
+    assert answers[("/themes", "{}")].status_code == 200

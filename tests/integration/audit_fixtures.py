@@ -76,7 +76,11 @@ def audited_store(url: str, tmp_path: Path) -> Iterator[Audited]:
     key = tmp_path / "signing-key.pem"
     generate_key_file(key)
     settings = Settings(
-        database_url=url, jwt_secret="test-secret", signing_key=key, data_dir=tmp_path, checkpoint_every_events=10
+        database_url=url,
+        jwt_secret="audit-fixture-test-secret-long-enough-for-hs256",
+        signing_key=key,
+        data_dir=tmp_path,
+        checkpoint_every_events=10,
     )
     app = open_application(url)
     db = Database(url)

@@ -22,7 +22,10 @@ BATCH_SIZE = 20
 
 def projections(url: str, counting: CountingProjection) -> list[Projection]:
     """The read models the service runs, then the counting projection."""
-    return [*read_models(Settings(database_url=url, jwt_secret="crash-test-secret")), counting]
+    return [
+        *read_models(Settings(database_url=url, jwt_secret="crash-worker-test-secret-long-enough-for-hs256")),
+        counting,
+    ]
 
 
 def main(url: str, marker: str, pause: str) -> None:

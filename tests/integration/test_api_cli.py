@@ -9,7 +9,7 @@ import pytest
 
 from domain.values import Actor, Role
 from service.cli.main import main
-from service.settings import DEMO_JWT_SECRET
+from service.settings import Settings
 from service.tokens import verify_token
 
 
@@ -25,7 +25,7 @@ def test_token_issue_prints_a_token_the_service_accepts_for_that_user_role_board
 ) -> None:
     argv = ["token", "issue", "--user", "j.smith", "--role", "agency_lead", "--board", "durham", "--agency", "police"]
     assert main(argv) == 0
-    actor = verify_token(DEMO_JWT_SECRET, capsys.readouterr().out.strip())
+    actor = verify_token(Settings().token_secret, capsys.readouterr().out.strip())
     assert actor == Actor(user="j.smith", role=Role.AGENCY_LEAD, board="durham", agency="police")
 
 
@@ -49,7 +49,7 @@ def test_demo_tokens_prints_one_working_token_per_role_as_shell_lines(capsys: py
     assert main(["demo", "tokens", "--port", "8123"]) == 0
     out = capsys.readouterr().out
     tokens = dict(re.findall(r"export (\w+)=(\S+)", out))
-    roles = {name: verify_token(DEMO_JWT_SECRET, token).role for name, token in tokens.items()}
+    roles = {name: verify_token(Settings().token_secret, token).role for name, token in tokens.items()}
     assert sorted(roles.values()) == sorted(r for r in Role if r is not Role.SYSTEM)
     assert "http://127.0.0.1:8123/docs" in out
 

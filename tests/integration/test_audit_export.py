@@ -23,7 +23,7 @@ from tests.integration.audit_fixtures import Audited, audited_store
 def audited(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Audited]:
     for stored in audited_store(database_url, tmp_path):
         monkeypatch.setenv("SCR_DATABASE_URL", database_url)
-        monkeypatch.setenv("SCR_JWT_SECRET", "test-secret")
+        monkeypatch.setenv("SCR_JWT_SECRET", "audit-export-test-secret-long-enough-for-hs256")
         monkeypatch.setenv("SCR_SIGNING_KEY", str(stored.settings.signing_key))
         monkeypatch.setenv("SCR_DATA_DIR", str(tmp_path))
         yield stored

@@ -76,7 +76,7 @@ def test_the_worker_catches_up_then_stops_cleanly_on_sigterm(postgres_url):
     app = open_application(postgres_url)
     record_every_event(app)
     head = app.recorder.max_notification_id()
-    env = {**os.environ, "SCR_DATABASE_URL": postgres_url, "SCR_JWT_SECRET": "worker-test-secret"}
+    env = {**os.environ, "SCR_DATABASE_URL": postgres_url, "SCR_JWT_SECRET": "worker-test-secret-long-enough-for-hs256"}
     worker = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "projections", "run"],
         cwd=ROOT,
@@ -85,7 +85,11 @@ def test_the_worker_catches_up_then_stops_cleanly_on_sigterm(postgres_url):
         text=True,
     )
     db = Database(postgres_url)
-    engine = ProjectionEngine(app.recorder, db, read_models(Settings(database_url=postgres_url, jwt_secret="x" * 16)))
+    engine = ProjectionEngine(
+        app.recorder,
+        db,
+        read_models(Settings(database_url=postgres_url, jwt_secret="engine-cli-test-secret-long-enough-for-hs256")),
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not (worker.poll() is None and caught_up(engine, head)):

@@ -16,6 +16,7 @@ from domain.values import HoldKind, Stage
 from projections.storage import DatabaseUrl
 from service.application import CaseReviews, open_application
 from tests.builders import BOARD, admin, ctx, notification, record_cspr_published_under_override, record_every_event
+from tests.process_builders import record_process
 
 
 @pytest.fixture
@@ -53,6 +54,7 @@ def test_every_event_type_round_trips_field_by_field(database_url: str) -> None:
     app = RememberingApplication(env=DatabaseUrl(database_url).event_store_env())
     record_every_event(app)
     record_cspr_published_under_override(app)
+    record_process(app)
     seen = set()
     for recording in app.__dict__["saved"]:
         original = recording.domain_event

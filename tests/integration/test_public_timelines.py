@@ -150,7 +150,7 @@ def test_khyra_ishaq_publication_waits_for_the_trial_then_is_published_in_full(a
     # Completion was due 23 November 2008: on 10 March 2010 it was met late (15 February 2010), 449 days
     # over, with 42 of its days under the hold (4 January to 15 February)
     assert table(under_trial, date(2010, 3, 10))["complete_review"] == (
-        Status.LATE,
+        Status.MET_LATE,
         date(2008, 5, 23),
         date(2008, 11, 23),
         date(2010, 2, 15),
@@ -183,10 +183,10 @@ def test_khyra_ishaq_publication_waits_for_the_trial_then_is_published_in_full(a
         "notify_incident": (Status.MET, date(2008, 5, 17), date(2008, 5, 23), date(2008, 5, 19), 2, 0, 0),
         "initiation_decision": (Status.MET, date(2008, 5, 19), date(2008, 6, 19), date(2008, 5, 23), 4, 0, 0),
         "panel_told_not_initiating": NOT_STARTED,
-        "complete_review": (Status.LATE, date(2008, 5, 23), date(2008, 11, 23), date(2010, 2, 15), 633, 449, 42),
+        "complete_review": (Status.MET_LATE, date(2008, 5, 23), date(2008, 11, 23), date(2010, 2, 15), 633, 449, 42),
         # A week before 27 July is 20 July; copies sent 8 days before
         "pre_publication_copy": (Status.MET, date(2010, 7, 27), date(2010, 7, 20), date(2010, 7, 19), 8, 0, 0),
-        "website_retention": (Status.MET, date(2010, 7, 27), date(2011, 7, 27), date(2011, 7, 27), 365, 0, 0),
+        "website_retention": (Status.KEPT, date(2010, 7, 27), date(2011, 7, 27), None, None, 0, 0),
     }
 
 
@@ -219,13 +219,13 @@ def test_daniel_pelka_published_after_the_conviction_with_the_panels_request_rec
     assert [hold.lifted_on for hold in review.holds.values()] == [date(2013, 8, 2), date(2013, 8, 2)]
     assert table(review) == {
         # 5 working days after Saturday 3 March end Friday 9 March: notified 3 days late
-        "notify_incident": (Status.LATE, date(2012, 3, 3), date(2012, 3, 9), date(2012, 3, 12), 9, 3, 7),
+        "notify_incident": (Status.MET_LATE, date(2012, 3, 3), date(2012, 3, 9), date(2012, 3, 12), 9, 3, 7),
         "initiation_decision": (Status.MET, date(2012, 3, 12), date(2012, 4, 12), date(2012, 3, 20), 8, 0, 8),
         "panel_told_not_initiating": NOT_STARTED,
         # Overlapping holds count once: 20 March 2012 to 2 August 2013 is 500 of the 518 days
-        "complete_review": (Status.LATE, date(2012, 3, 20), date(2012, 9, 20), date(2013, 8, 20), 518, 334, 500),
+        "complete_review": (Status.MET_LATE, date(2012, 3, 20), date(2012, 9, 20), date(2013, 8, 20), 518, 334, 500),
         "pre_publication_copy": (Status.MET, date(2013, 9, 17), date(2013, 9, 10), date(2013, 9, 9), 8, 0, 0),
-        "website_retention": (Status.MET, date(2013, 9, 17), date(2014, 9, 17), date(2014, 9, 17), 365, 0, 0),
+        "website_retention": (Status.KEPT, date(2013, 9, 17), date(2014, 9, 17), None, None, 0, 0),
     }
 
 
@@ -246,7 +246,7 @@ def test_bradford_hd_closed_reopened_after_an_inadequate_rating_and_closed_again
         "notify_incident": (Status.MET, date(2006, 7, 16), date(2006, 7, 21), date(2006, 7, 19), 3, 0, 0),
         "initiation_decision": (Status.MET, date(2006, 7, 19), date(2006, 8, 19), date(2006, 8, 10), 22, 0, 0),
         "panel_told_not_initiating": NOT_STARTED,
-        "complete_review": (Status.LATE, date(2006, 8, 10), date(2007, 2, 10), date(2007, 11, 22), 469, 285, 0),
+        "complete_review": (Status.MET_LATE, date(2006, 8, 10), date(2007, 2, 10), date(2007, 11, 22), 469, 285, 0),
         "pre_publication_copy": NOT_STARTED,
         "website_retention": NOT_STARTED,
     }

@@ -44,7 +44,7 @@ def test_daniel_pelkas_notification_was_late_and_overlapping_holds_count_once(mo
         rules = by_rule(review_timeliness(cursor, rid, today=TODAY))
 
     # 5 working days after Saturday 3 March is Friday 9 March: met 3 days late, 6 working days taken
-    assert figures(rules["notify_incident"]) == ("2012-03-03", "2012-03-09", "2012-03-12", "late", 6, 9, 3, 7)
+    assert figures(rules["notify_incident"]) == ("2012-03-03", "2012-03-09", "2012-03-12", "met_late", 6, 9, 3, 7)
     # One month after 12 March is 12 April; decided 20 March: 6 working days (13-16, 19, 20)
     assert figures(rules["initiation_decision"]) == ("2012-03-12", "2012-04-12", "2012-03-20", "met", 6, 8, 0, 8)
     # Six months from 20 March 2012 is 20 September 2012; accepted 20 August 2013, 334 days late. The holds
@@ -52,14 +52,14 @@ def test_daniel_pelkas_notification_was_late_and_overlapping_holds_count_once(mo
     assert figures(rules["complete_review"], (*TAKEN[1:4], "days_overdue", "legal_hold_days")) == (
         "2012-09-20",
         "2013-08-20",
-        "late",
+        "met_late",
         334,
         500,
     )
     # A week before the planned 17 September 2013 is 10 September; copies went on the 9th (6 working days ahead)
     assert figures(rules["pre_publication_copy"]) == ("2013-09-17", "2013-09-10", "2013-09-09", "met", 6, 8, 0, 0)
-    # Kept online 12 months after publication: met by time on 17 September 2014
-    assert figures(rules["website_retention"], ("due_on", "met_on", "status")) == ("2014-09-17", "2014-09-17", "met")
+    # Kept online 12 months after publication: a keep-until date reached on 17 September 2014, never "met"
+    assert figures(rules["website_retention"], ("due_on", "met_on", "status")) == ("2014-09-17", None, "kept")
     assert rules["panel_told_not_initiating"]["status"] == "not_started"
     assert (rules["notify_incident"]["confirmed"], rules["notify_incident"]["source"]) == (
         False,
@@ -146,6 +146,7 @@ def test_aggregates_count_per_rule_and_take_percentiles_over_every_review(models
         "met_late": 3,
         "overdue": 0,
         "open": 0,
+        "not_applicable": 0,
         "legal_hold_days": 1139,
     }
     # notify_incident: only Daniel Pelka's was late
@@ -170,9 +171,7 @@ def test_aggregates_are_given_per_board_and_filtered_by_board_regime_and_initiat
         everything = aggregate_timeliness(cursor, today=TODAY)
         coventry = aggregate_timeliness(cursor, today=TODAY, board_id="coventry")
         cspr = aggregate_timeliness(cursor, today=TODAY, regime="cspr-2018")
-        initiated_2012_13 = aggregate_timeliness(
-            cursor, today=TODAY, from_on=date(2012, 1, 1), to_on=date(2013, 12, 31)
-        )
+        in_2012_13 = aggregate_timeliness(cursor, today=TODAY, from_on=date(2012, 1, 1), to_on=date(2013, 12, 31))
 
     birmingham = next(board for board in everything["boards"] if board["board_id"] == "birmingham")
     assert [board["board_id"] for board in everything["boards"]] == ["birmingham", "bradford", "coventry"]
@@ -181,7 +180,12 @@ def test_aggregates_are_given_per_board_and_filtered_by_board_regime_and_initiat
     assert coventry["national"]["reviews"] == 1
     assert cspr["national"]["rules"]["rapid_review"]["within_deadline"] == 1
     assert "complete_review" not in cspr["national"]["rules"]
-    assert [board["board_id"] for board in initiated_2012_13["boards"]] == ["coventry"]
+    # A period selects each figure by its own date: only Daniel Pelka (Coventry) was notified and initiated in
+    # 2012-13, and each of his rules started then; every board in scope is listed, with zero counts.
+    assert [board["board_id"] for board in in_2012_13["boards"] if board["initiated"]] == ["coventry"]
+    assert [board["board_id"] for board in in_2012_13["boards"] if board["reviews"]] == ["coventry"]
+    assert in_2012_13["national"]["rules"]["notify_incident"]["late"] == 1
+    assert in_2012_13["filters"]["period_applies_to"]["rapid_review"].startswith("notified_on")
 
 
 def test_no_child_detail_reaches_any_timeliness_answer(models: ReadModels) -> None:

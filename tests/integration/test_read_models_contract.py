@@ -10,7 +10,7 @@ from typing import Any
 
 from domain.deadlines import HoldPeriod, evaluate, next_deadline, overdue_rules
 from domain.review import CaseReview
-from domain.values import HoldKind, Regime
+from domain.values import HoldKind, Regime, Role
 from projections import case_status, cost_ledger, learning_actions, timeliness
 from projections.engine import ProjectionEngine
 from projections.review_facts import deadline_rules
@@ -34,8 +34,19 @@ from tests.integration.read_model_support import (
     models_fixture,  # noqa: F401
     without_uuids,
 )
+from tests.process_builders import record_process
 
-TODAYS = (date(2008, 6, 1), date(2010, 1, 1), date(2013, 9, 12), date(2014, 4, 1), date(2019, 9, 15), TODAY)
+TODAYS = (
+    date(2008, 6, 1),
+    date(2010, 1, 1),
+    date(2013, 9, 12),
+    date(2014, 4, 1),
+    date(2015, 11, 1),  # complete_review overdue but within its extension (issue 11 scenarios)
+    date(2016, 2, 20),  # pre-publication copies due, DfE not yet sent
+    date(2019, 6, 20),  # the subsumed CSPR closed before its rapid review was due
+    date(2019, 9, 15),
+    TODAY,
+)
 YEARS = ("2006-07", "2008-09", "2012-13", "2013-14", "2019-20")
 
 
@@ -80,8 +91,8 @@ def correct_both_closures(app: CaseReviews, bradford: Any) -> None:
         if n.originator_id == bradford and n.topic.endswith(".Closed")
     ]
     for position, value in reversed(list(zip(closures, ("2007-12-03", "2009-02-26"), strict=True))):
-        manager = ctx(board="bradford")
-        app.correct(manager, bradford, corrects_position=position, field="closed_on", value=value, reason="Minutes")
+        chair = ctx(Role.BOARD_CHAIR, board="bradford")  # closing is the chair's decision
+        app.correct(chair, bradford, corrects_position=position, field="closed_on", value=value, reason="Minutes")
 
 
 def record_all(app: CaseReviews) -> list[Any]:
@@ -93,6 +104,9 @@ def record_all(app: CaseReviews) -> list[Any]:
         record_corrections(app),
     ]
     correct_both_closures(app, review_ids[3])
+    # DOMAIN.md section 8: reconsideration, extension, revision, early publication with late copies, withdrawal
+    # and republication; a review closed as subsumed (not_applicable); a death with no rapid review clock.
+    review_ids += record_process(app)
     return review_ids
 
 
@@ -187,6 +201,12 @@ def test_deadlines_and_holds_agree_with_the_aggregate_itself(models: ReadModels)
             assert row["la_aware_on"] == review.incident.la_aware_on.isoformat()
             assert row["closed_on"] == (None if review.closed_on is None else review.closed_on.isoformat())
             assert row["stage"] == review.stage
+            decision, decided_on = review.current_decision
+            assert (row["decision"], row["decided_on"]) == (
+                decision,
+                None if decided_on is None else decided_on.isoformat(),
+            )
+            assert [child["pseudonym"] for child in row["children"]] == [c.pseudonym for c in review.children]
             assert [hold["hold_id"] for hold in row["active_legal_holds"]] == [
                 str(h.hold_id) for h in review.active_holds
             ]

@@ -30,8 +30,9 @@ NOTIFIED, DECIDED = 1, 2  # the versions of the notification and the initiation 
 
 
 def correct(review: CaseReview, version: int, field: str, value: Any, reason: str = "Checked the minutes") -> None:
+    # The chair may correct anything a manager may, and the chair's own decisions (domain.corrections).
     review.correct(
-        ctx(), corrects_position=100 + version, corrects_version=version, field=field, value=value, reason=reason
+        chair(), corrects_position=100 + version, corrects_version=version, field=field, value=value, reason=reason
     )
 
 
@@ -240,15 +241,18 @@ def test_correcting_a_superseded_publication_decision_leaves_the_current_plan() 
     assert review.milestones["publication_due_on"] == date(2010, 8, 4)
 
 
-def test_correcting_the_first_pre_publication_copies_moves_that_milestone_and_a_later_sending_does_not() -> None:
+def test_correcting_pre_publication_copies_moves_the_milestone_through_the_copy_it_names() -> None:
     review = publication_decided()
-    for sent_on in (date(2010, 7, 15), date(2010, 7, 19)):
-        review.send_pre_publication_copies(ctx(), recipients=(Recipient.OFSTED,), sent_on=sent_on)
+    review.send_pre_publication_copies(ctx(), recipients=(Recipient.OFSTED, Recipient.DFE), sent_on=date(2010, 7, 15))
+    review.send_pre_publication_copies(ctx(), recipients=(Recipient.OFSTED,), sent_on=date(2010, 7, 19))
     first, second = versions_of(review, "PrePublicationCopiesSent")
     correct(review, second, "sent_on", "2010-07-20")
     assert review.milestones["pre_publication_copy_sent_on"] == date(2010, 7, 15)
     correct(review, first, "sent_on", "2010-07-16")
     assert review.milestones["pre_publication_copy_sent_on"] == date(2010, 7, 16)
+    # DfE's copy corrected away: only Ofsted has one, so the rule is no longer met.
+    correct(review, first, "recipients", ["ofsted"])
+    assert "pre_publication_copy_sent_on" not in review.milestones
 
 
 def test_correcting_an_earlier_closure_leaves_the_current_closure_date() -> None:

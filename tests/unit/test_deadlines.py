@@ -57,7 +57,7 @@ def test_notification_on_the_sixth_working_day_is_late_by_one_day() -> None:
         {"la_aware_on": AWARE, "notified_on": date(2016, 1, 5)},
         today=date(2016, 2, 1),
     )
-    assert outcome.status == "late"
+    assert outcome.status == "met_late"
     assert outcome.met is False
     assert (outcome.working_days_taken, outcome.calendar_days_taken) == (6, 13)
     assert outcome.days_overdue == 1
@@ -118,6 +118,7 @@ def test_a_decision_not_to_initiate_meets_the_initiation_decision_rule() -> None
         "initiation_decision",
         {
             "notified_on": date(2016, 1, 31),
+            "initiation_first_decided_on": date(2016, 2, 29),
             "not_initiating_decided_on": date(2016, 2, 29),
         },
         today=date(2016, 4, 1),
@@ -138,7 +139,7 @@ def test_the_panel_told_15_days_after_a_decision_not_to_initiate_is_late() -> No
         today=date(2016, 4, 1),
     )
     assert outcome.due_on == date(2016, 3, 14)
-    assert outcome.status == "late"
+    assert outcome.status == "met_late"
     assert outcome.days_overdue == 1
 
 
@@ -164,7 +165,7 @@ def test_a_report_accepted_three_days_after_six_months_is_late() -> None:
         today=date(2025, 6, 1),
     )
     assert outcome.due_on == date(2025, 2, 28)
-    assert outcome.status == "late"
+    assert outcome.status == "met_late"
     assert outcome.days_overdue == 3
     assert outcome.calendar_days_taken == 184
 
@@ -173,7 +174,7 @@ def test_a_rapid_review_is_due_15_working_days_after_notice_across_easter_2024()
     outcome = _outcome(
         Regime.CSPR_2023,
         "rapid_review",
-        {"notified_on": date(2024, 3, 22)},
+        {"notified_on": date(2024, 3, 22), "rapid_review_clock_from": date(2024, 3, 22)},
         date(2024, 3, 22),
     )
     assert outcome.due_on == date(2024, 4, 16)
@@ -219,7 +220,7 @@ def test_a_cspr_pre_publication_copy_six_working_days_ahead_is_late() -> None:
         today=date(2024, 4, 5),
     )
     assert outcome.due_on == date(2024, 3, 25)
-    assert outcome.status == "late"
+    assert outcome.status == "met_late"
     assert outcome.days_overdue == 1
     assert outcome.working_days_taken == 6
     assert outcome.calendar_days_taken == 10
@@ -259,17 +260,36 @@ def test_website_retention_is_open_the_day_before_twelve_months_have_passed() ->
     assert outcome.status == "open"
 
 
-def test_website_retention_is_met_on_the_anniversary_of_publication() -> None:
+def test_website_retention_is_kept_on_the_anniversary_of_publication_and_is_never_met_or_late() -> None:
     outcome = _outcome(
         Regime.SCR_2015,
         "website_retention",
         {"published_on": date(2024, 2, 29)},
         date(2025, 2, 28),
     )
-    assert outcome.status == "met"
-    assert outcome.met_on == date(2025, 2, 28)
-    assert outcome.calendar_days_taken == 365
-    assert outcome.days_overdue == 0
+    assert outcome.status == "kept"
+    assert (outcome.met, outcome.met_on, outcome.days_overdue) == (None, None, 0)
+    assert outcome.due_on == date(2025, 2, 28)
+
+
+def test_website_retention_withdrawn_before_its_keep_until_date_is_withdrawn_early() -> None:
+    outcome = _outcome(
+        Regime.SCR_2015,
+        "website_retention",
+        {"published_on": date(2024, 2, 29), "withdrawn_on": date(2024, 9, 1)},
+        date(2026, 1, 1),
+    )
+    assert (outcome.status, outcome.met, outcome.days_overdue) == ("withdrawn_early", None, 0)
+
+
+def test_website_retention_is_never_the_next_deadline() -> None:
+    outcomes = evaluate(
+        Regime.SCR_2015,
+        {"la_aware_on": AWARE, "notified_on": date(2016, 1, 4), "published_on": date(2016, 3, 1)},
+        [],
+        date(2016, 3, 2),
+    )
+    assert next_deadline(outcomes) == ("initiation_decision", date(2016, 2, 4))
 
 
 # Legal holds
@@ -364,6 +384,7 @@ def test_overdue_rules_list_unmet_rules_past_due_but_not_late_ones() -> None:
     milestones = {
         "la_aware_on": AWARE,
         "notified_on": date(2016, 1, 5),
+        "initiation_first_decided_on": date(2016, 1, 20),
         "initiation_decided_on": date(2016, 1, 20),
     }
     outcomes = evaluate(Regime.SCR_2015, milestones, [], date(2016, 8, 1))
@@ -392,4 +413,6 @@ def test_as_dict_gives_iso_dates_and_plain_values() -> None:
         "calendar_days_taken": 12,
         "days_overdue": 0,
         "legal_hold_days": 0,
+        "extended_due_on": None,
+        "met_within_extension": None,
     }

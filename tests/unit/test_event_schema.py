@@ -14,6 +14,8 @@ UNDATED = {"Registered", "ContributionRecorded", "RecommendationMade"}
 DECISIONS = {
     "RapidReviewCompleted",
     "InitiationDecided",
+    "InitiationReconsidered",
+    "ReportWithdrawn",
     "AgencyReportDeclined",
     "PublicationDecided",
     "PublicationOverrideRecorded",

@@ -17,6 +17,9 @@ DECISIONS = {
     "override_hold_for_publication",
     "close",
     "reopen",
+    "reconsider_initiation",
+    "withdraw_report",
+    "agree_extension",
 }
 AGENCY_LEAD_COMMANDS = {"report_progress", "add_evidence", "claim_completion"}
 APPLICATION_COMMANDS = {"register_board", "record_contribution", "open_review", "agree_action", "reopen_action"}

@@ -240,10 +240,18 @@ def closed() -> CaseReview:
 
 Build = Callable[[], CaseReview]
 
+
+def commissioned() -> CaseReview:
+    """An initiated review with its reviewer commissioned the day of the decision (a draft needs one)."""
+    review = initiated()
+    commission(review, on=DECIDED_ON)
+    return review
+
+
 # The review, the command on a date, the earliest date it allows, and the field named when earlier.
 ORDER: dict[str, tuple[Build, Act, date, str]] = {
     "rapid-review-before-notification": (cspr, rapid_review, date(2008, 5, 19), "completed_on"),
-    "decision-before-awareness": (notified, decide, INCIDENT_ON, "decided_on"),
+    "decision-before-notification": (notified, decide, date(2008, 5, 19), "decided_on"),
     "cspr-decision-before-rapid-review": (rapid_reviewed, decide, RAPID_REVIEW_ON, "decided_on"),
     "panel-told-before-notification": (notified, tell_panel, date(2008, 5, 19), "sent_on"),
     "panel-advice-before-notification": (notified, panel_advice, date(2008, 5, 19), "received_on"),
@@ -253,7 +261,7 @@ ORDER: dict[str, tuple[Build, Act, date, str]] = {
     "report-due-before-request": (initiated, request_report, TODAY, "due_on"),
     "hold-before-incident": (notified, lambda r, on: place_hold(r, on=on), INCIDENT_ON, "placed_on"),
     "hold-lifted-before-placed": (held, lift, date(2010, 1, 4), "lifted_on"),
-    "draft-before-decision": (initiated, draft, DECIDED_ON, "received_on"),
+    "draft-before-decision": (commissioned, draft, DECIDED_ON, "received_on"),
     "accepted-before-decided": (ready_to_accept, accept, DECIDED_ON, "accepted_on"),
     "publication-decided-before-acceptance": (accepted, decide_publication, ACCEPTED_ON, "decided_on"),
     "publication-planned-before-decision": (accepted, plan, date(2010, 6, 1), "planned_on"),
@@ -294,7 +302,7 @@ FUTURE: dict[str, tuple[Build, Act, str]] = {
     "hold-lifted": (held, lift, "lifted_on"),
     "cost": (initiated, record_cost, "on"),
     "staff-time": (initiated, record_staff_time, "on"),
-    "draft": (initiated, draft, "received_on"),
+    "draft": (commissioned, draft, "received_on"),
     "acceptance": (ready_to_accept, accept, "accepted_on"),
     "publication-decision": (accepted, decide_publication, "decided_on"),
     "risk-assessment": (accepted, assess_risk, "assessed_on"),

@@ -52,7 +52,11 @@ def test_a_notification_opens_a_review_whose_id_comes_from_its_board_and_case_re
     review = notified()
     assert review.id == review_id_for(BOARD, "KI-2008")
     assert review.stage is Stage.NOTIFIED
-    assert review.milestones == {"la_aware_on": date(2008, 5, 17), "notified_on": date(2008, 5, 19)}
+    assert review.milestones == {
+        "la_aware_on": date(2008, 5, 17),
+        "notified_on": date(2008, 5, 19),
+        "rapid_review_clock_from": date(2008, 5, 19),  # taken only by the CSPR rule table
+    }
 
 
 def test_every_event_says_who_recorded_it_why_and_when_it_took_effect() -> None:
@@ -143,14 +147,14 @@ def test_accepting_the_report_completes_the_review() -> None:
     assert review.milestones["report_accepted_on"] == ACCEPTED_ON
 
 
-def test_publication_is_due_on_the_planned_date_then_published() -> None:
+def test_publication_is_due_on_the_planned_date_then_on_the_actual_one() -> None:
     review = publication_decided()
     assert review.stage is Stage.PUBLICATION_DECIDED
     assert review.milestones["publication_due_on"] == date(2010, 7, 27)
     publish(review, date(2010, 7, 30))
     assert review.stage is Stage.PUBLISHED
     assert review.milestones["published_on"] == date(2010, 7, 30)
-    assert review.milestones["publication_due_on"] == date(2010, 7, 27)
+    assert review.milestones["publication_due_on"] == date(2010, 7, 30)
 
 
 def test_a_decision_not_to_publish_sets_no_publication_due_date() -> None:
@@ -189,11 +193,13 @@ def test_a_cspr_may_publish_improvements_information_only(regime: Regime) -> Non
     assert (review.stage, review.publication_option) == (Stage.PUBLISHED, PublicationOption.IMPROVEMENTS_ONLY)
 
 
-def test_pre_publication_copies_meet_their_milestone_on_the_first_sending() -> None:
+def test_pre_publication_copies_meet_their_milestone_when_every_required_recipient_has_one() -> None:
     review = publication_decided()
     review.send_pre_publication_copies(ctx(), recipients=(Recipient.OFSTED,), sent_on=date(2010, 7, 15))
+    assert "pre_publication_copy_sent_on" not in review.milestones  # DfE has none yet
     review.send_pre_publication_copies(ctx(), recipients=(Recipient.DFE,), sent_on=date(2010, 7, 19))
-    assert review.milestones["pre_publication_copy_sent_on"] == date(2010, 7, 15)
+    review.send_pre_publication_copies(ctx(), recipients=(Recipient.OFSTED,), sent_on=date(2010, 7, 20))
+    assert review.milestones["pre_publication_copy_sent_on"] == date(2010, 7, 19)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from domain.board import financial_year_of, shift_financial_year
-from domain.corrections import correction_target
+from domain.corrections import correction_targets
 from domain.date_order import DATES, ORDERS, require_in_order
 from domain.deadlines import HoldPeriod
 from domain.errors import DateOrder, InvalidValue
@@ -23,54 +23,65 @@ from tests.unit.reviews import initiated, place_hold, publication_decided
 
 def test_a_correction_of_a_repeated_decision_reaches_the_state_only_from_the_latest() -> None:
     def target(latest: bool) -> object:
-        return correction_target("PublicationDecided", "decided_on", first=not latest, latest=latest, hold=False)
+        return correction_targets("PublicationDecided", "decided_on", first=not latest, latest=latest, hold=False)
 
-    assert (target(latest=True), target(latest=False)) == (("review", "publication_decided_on"), None)
+    assert (target(latest=True), target(latest=False)) == ([("review", "publication_decided_on")], [])
 
 
-def test_a_correction_of_pre_publication_copies_moves_the_milestone_only_from_the_first() -> None:
+def test_a_correction_of_pre_publication_copies_reaches_the_copy_it_names_whichever_it_is() -> None:
     def target(first: bool) -> object:
-        return correction_target("PrePublicationCopiesSent", "sent_on", first=first, latest=not first, hold=False)
+        return correction_targets("PrePublicationCopiesSent", "sent_on", first=first, latest=not first, hold=False)
 
-    assert (target(first=True), target(first=False)) == (("review", "pre_publication_copy_sent_on"), None)
+    assert target(first=True) == target(first=False) == [("list", "copies_sent.1")]
 
 
 def test_a_correction_of_a_hold_event_reaches_the_hold_only_when_the_review_has_it() -> None:
     def target(hold: bool) -> object:
-        return correction_target("LegalHoldLifted", "lifted_on", first=True, latest=True, hold=hold)
+        return correction_targets("LegalHoldLifted", "lifted_on", first=True, latest=True, hold=hold)
 
-    assert (target(hold=True), target(hold=False)) == (("hold", "lifted_on"), None)
+    assert (target(hold=True), target(hold=False)) == ([("hold", "lifted_on")], [])
 
 
 @pytest.mark.parametrize(
     ("path", "expected"),
-    [("incident.la_aware_on", ("incident", "la_aware_on")), ("child.age_years", ("child", "age_years")), ("x", None)],
+    [("incident.la_aware_on", [("incident", "la_aware_on")]), ("child.age_years", [("child", "age_years")]), ("x", [])],
 )
 def test_a_correction_of_the_notified_child_or_incident_reaches_that_part(path: str, expected: object) -> None:
-    assert correction_target("Notified", path, first=True, latest=True, hold=False) == expected
+    assert correction_targets("Notified", path, first=True, latest=True, hold=False) == expected
 
 
 def test_an_event_changes_the_same_facts_from_typed_fields_and_from_stored_json() -> None:
-    typed = {"decision": InitiationDecision.OTHER_REVIEW, "decided_on": date(2008, 5, 23), "contradicts_criteria": True}
-    stored = {"decision": "other_review", "decided_on": "2008-05-23", "contradicts_criteria": True}
+    typed = {"decision": InitiationDecision.OTHER_REVIEW, "decided_on": date(2008, 5, 23), "criteria_met": True}
+    stored = {"decision": "other_review", "decided_on": "2008-05-23", "criteria_met": True}
     from_typed, from_json = (
-        review_changes("InitiationDecided", typed, {}),
-        review_changes("InitiationDecided", stored, {}),
+        review_changes("InitiationDecided", typed, {"regime": "scr-2013"}),
+        review_changes("InitiationDecided", stored, {"regime": "scr-2013"}),
     )
+    assert from_typed["contradicts_criteria"] is from_json["contradicts_criteria"] is True
     assert from_typed["stage"] is from_json["stage"] is Stage.NOT_INITIATED
     assert from_json["decided_on"] == from_typed["decided_on"].isoformat()
 
 
-def test_only_the_first_notice_of_not_initiating_meets_the_panels_milestone() -> None:
-    told = {"subject": NotificationSubject.NOT_INITIATING.value, "sent_on": "2008-06-01"}
+def test_only_the_first_notice_of_not_initiating_reaching_the_panel_meets_the_panels_milestone() -> None:
+    told = {
+        "subject": NotificationSubject.NOT_INITIATING.value,
+        "sent_on": "2008-06-01",
+        "recipients": ["national_panel"],
+    }
     assert review_changes("PanelNotified", told, {}) == {"panel_told_not_initiating_on": "2008-06-01"}
     assert review_changes("PanelNotified", told, {"panel_told_not_initiating_on": "2008-05-30"}) == {}
     assert review_changes("PanelNotified", told | {"subject": "initiation"}, {}) == {}
+    assert review_changes("PanelNotified", told | {"recipients": ["ofsted", "dfe"]}, {}) == {}
 
 
 def test_a_reopened_review_returns_to_the_stage_it_was_closed_at() -> None:
     closed = review_changes("Closed", {"closed_on": "2012-01-01"}, {"stage": "report_accepted"})
-    assert closed == {"closed_on": "2012-01-01", "stage_before_closure": "report_accepted", "stage": Stage.CLOSED}
+    assert closed == {
+        "closed_on": "2012-01-01",
+        "stage_before_closure": "report_accepted",
+        "stage": Stage.CLOSED,
+        "close_outcome": "completed",
+    }
     assert review_changes("Reopened", {}, closed)["stage"] == "report_accepted"
 
 

@@ -49,8 +49,15 @@ def test_a_cspr_regime_has_exactly_the_cspr_rules_in_table_order(
     assert [rule.id for rule in rules_for(regime)] == CSPR_IDS
 
 
-def test_the_table_has_ten_rows() -> None:
-    assert len(RULES) == 10
+def test_the_table_has_twelve_rows() -> None:
+    # Ten of WT 2013-2023, and scr-2006's two unconfirmed rows (initiation decision, completion)
+    assert len(RULES) == 12
+
+
+def test_the_2006_regime_has_no_panel_or_publication_rules_and_its_lengths_are_unconfirmed() -> None:
+    rules = rules_for(Regime.SCR_2006)
+    assert [rule.id for rule in rules] == ["initiation_decision", "complete_review"]
+    assert not any(rule.confirmed for rule in rules)
 
 
 @pytest.mark.parametrize("regime", [Regime.SCR_2015, Regime.CSPR_2018, Regime.CSPR_2023])
@@ -77,7 +84,8 @@ def test_scr_2013_notification_is_unconfirmed_with_a_default_of_five_working_day
 def test_initiation_decision_is_one_month_after_notification() -> None:
     rule = _rule(Regime.SCR_2015, "initiation_decision")
     assert (rule.start, rule.length, rule.unit) == ("notified_on", 1, Unit.MONTHS)
-    assert rule.satisfied_by == ("initiation_decided_on", "not_initiating_decided_on")
+    # Met by the first decision either way; a reconsideration later does not move it.
+    assert rule.satisfied_by == ("initiation_first_decided_on",)
 
 
 def test_the_panel_is_told_of_a_decision_not_to_initiate_within_14_days() -> None:
@@ -92,8 +100,9 @@ def test_the_panel_is_told_of_a_decision_not_to_initiate_within_14_days() -> Non
 
 def test_rapid_review_is_15_working_days_after_notification() -> None:
     rule = _rule(Regime.CSPR_2023, "rapid_review")
+    # The notification starts it only when the Panel takes it (abuse or neglect known or suspected).
     assert (rule.start, rule.length, rule.unit) == (
-        "notified_on",
+        "rapid_review_clock_from",
         15,
         Unit.WORKING_DAYS,
     )

@@ -33,6 +33,7 @@ class AgreeAction(Body):
     owner: str = Name
     target_on: date
     success_measure: str = Text
+    agreed_on: date | None = Field(default=None, description="Defaults to today")
 
     def send(self, via: Sender) -> CommandResult:
         return via.app.agree_action(
@@ -44,6 +45,7 @@ class AgreeAction(Body):
             owner=self.owner,
             target_on=self.target_on,
             success_measure=self.success_measure,
+            agreed_on=self.agreed_on,
         )
 
 

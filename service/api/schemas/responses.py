@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 # The CommandResponse field that carries what a command created inside its aggregate (see CommandResult).
-CreatedId = Literal["hold_id", "report_id", "reviewer_id", "action_id"]
+CreatedId = Literal["hold_id", "report_id", "reviewer_id", "action_id", "dissemination_id"]
 
 
 class CommandResponse(BaseModel):
@@ -25,6 +25,7 @@ class CommandResponse(BaseModel):
     report_id: UUID | None = None
     reviewer_id: UUID | None = None
     action_id: UUID | None = None
+    dissemination_id: UUID | None = None
 
 
 class Row(BaseModel):
@@ -39,7 +40,7 @@ class DeadlineDue(BaseModel):
 
 
 class ReviewRow(Row):
-    """A review's case status; `child_*` keys are absent for the national panel."""
+    """A review's case status; `child_*` and `children` keys are absent for the national panel."""
 
     review_id: str
     board_id: str
@@ -71,6 +72,9 @@ class RuleTimeliness(Row):
     calendar_days_taken: int | None = None
     days_overdue: int | None = None
     legal_hold_days: int | None = None
+    status: str | None = None
+    extended_due_on: str | None = None
+    met_within_extension: bool | None = None
 
 
 class ActionRow(Row):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from domain.errors import InvalidValue
+from domain.identifiers import CASE_REF_MAX_LENGTH, BoardId, CaseRef
 from domain.review import CaseReview
 from domain.review_values import Child, Criteria, Incident
+from domain.themes import MAX_THEMES
 from domain.values import (
     AgencyReportKind,
     InitiationDecision,
@@ -22,6 +26,7 @@ from domain.values import (
     ReviewerRole,
 )
 from service.api.schemas.common import MAX_PENCE, SHA256, Body, Name, Sender, Text, example
+from service.api.schemas.learning import ThemeCode
 from service.application import CommandResult
 
 
@@ -42,20 +47,42 @@ class NotifyIncident(Body):
         }
     )
 
-    case_ref: str = Field(min_length=1, max_length=100, examples=["DSCP-2026-04"])
+    case_ref: CaseRef = Field(
+        min_length=1,
+        max_length=CASE_REF_MAX_LENGTH,
+        examples=["DSCP-2026-04"],
+        description="Printable ASCII after NFKC normalisation: a look-alike letter of another script is refused",
+    )
     regime: Regime
-    child: Child
+    child: Child | None = Field(default=None, description="One child (or give `children`)")
+    children: tuple[Child, ...] | None = Field(
+        default=None, min_length=1, max_length=4, description="1-4 children (serious harm); a death names one"
+    )
+    statistics_child: int = Field(default=0, ge=0, le=3, description="Which child DfE statistics take (index)")
     incident: Incident
     notified_on: date
-    board_id: str | None = Field(default=None, description="Defaults to the board of the token")
+    board_id: BoardId | None = Field(default=None, description="Defaults to the board of the token")
+
+    @field_validator("child", "children", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Either may be left out, but one sent as null is a malformed child, named as such.
+        if value is None:
+            raise ValueError("give a child (or leave the field out), not null")
+        return value
 
     def send(self, via: Sender) -> CommandResult:
+        if (self.child is None) == (self.children is None):
+            raise InvalidValue("give either `child` or `children`, not both or neither", field="children")
+        first, *others = self.children or tuple(c for c in (self.child,) if c is not None)
         return via.app.open_review(
             via.ctx,
             board_id=self.board_id or via.ctx.actor.board or "",
             case_ref=self.case_ref,
             regime=self.regime,
-            child=self.child,
+            child=first,
+            other_children=tuple(others),
+            statistics_child=self.statistics_child,
             incident=self.incident,
             notified_on=self.notified_on,
         )
@@ -218,15 +245,21 @@ class CommissionReviewer(Body):
 
 
 class RequestAgencyReport(Body):
-    model_config = example({"agency": "police", "kind": "imr", "due_on": "2027-03-01"})
+    model_config = example({"agency": "police", "kind": "imr", "due_on": "2027-03-01", "requested_on": "2027-01-15"})
 
     agency: str = Name
     kind: AgencyReportKind
     due_on: date
+    requested_on: date | None = Field(default=None, description="Defaults to today")
 
     def send(self, via: Sender, review_id: UUID) -> CommandResult:
         return via.review(
-            review_id, CaseReview.request_agency_report, agency=self.agency, kind=self.kind, due_on=self.due_on
+            review_id,
+            CaseReview.request_agency_report,
+            agency=self.agency,
+            kind=self.kind,
+            due_on=self.due_on,
+            requested_on=self.requested_on,
         )
 
 
@@ -292,6 +325,14 @@ class Recommendation(Body):
     ref: str = Field(min_length=1, max_length=50, examples=["R1"])
     text: str = Text
     scope: RecommendationScope
+    themes: list[ThemeCode] = Field(default_factory=list, max_length=MAX_THEMES, description="Codes from GET /themes")
 
     def send(self, via: Sender, review_id: UUID) -> CommandResult:
-        return via.review(review_id, CaseReview.make_recommendation, ref=self.ref, text=self.text, scope=self.scope)
+        return via.review(
+            review_id,
+            CaseReview.make_recommendation,
+            ref=self.ref,
+            text=self.text,
+            scope=self.scope,
+            themes=tuple(self.themes),
+        )
