@@ -354,9 +354,9 @@ class ReviewScript:
                 reverses_position=positions[(review.id, self.first_invoice_version)],
                 reverses_version=self.first_invoice_version,
             )
-        if self.decision_version is not None:
+        if self.decision_version is not None:  # the decision's date is the chair's to correct
             review.correct(
-                self.staff(TODAY),
+                self.chair(TODAY),
                 corrects_position=positions[(review.id, self.decision_version)],
                 corrects_version=self.decision_version,
                 field="decided_on",
