@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from service.dashboard import views_learning  # noqa: F401 (adds its pages to the router and navigation)
+from service.dashboard import views_learning  # noqa: F401 (adds its pages to the router)
 from service.dashboard.routes import router
 from service.dashboard.session import COOKIE, PATH, SignInRequired, forget_token
 

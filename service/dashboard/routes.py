@@ -71,6 +71,11 @@ PAGES = [
     ("Timeliness", "/timeliness", "timeliness"),
     ("Cost ledger", "/costs", "board_ledger"),
     ("Learning actions", "/learning-actions", "learning_actions"),
+    # served by views_learning.py
+    ("Search", "/search", "search"),
+    ("Dissemination", "/dissemination", "dissemination"),
+    ("Statistics", "/statistics", "statistics"),
+    ("Annual report", "/annual-report", "annual_report"),
 ]
 REFUSALS: list[tuple[type[Exception], int, str]] = [
     (Forbidden, 403, "You cannot see this page"),

@@ -18,18 +18,10 @@ from domain.values import Regime, Role
 from projections import dissemination, search, statistics
 from service import reports
 from service.access import board_scope
-from service.dashboard.routes import PAGES, _csv, _page, router
+from service.dashboard.routes import _csv, _page, router
 from service.dashboard.session import CurrentViewer, Viewer
 from service.dashboard.tables import DATE, NUMBER, Column, Table
 
-PAGES.extend(
-    [
-        ("Search", "/search", "search"),
-        ("Dissemination", "/dissemination", "dissemination"),
-        ("Statistics", "/statistics", "statistics"),
-        ("Annual report", "/annual-report", "annual_report"),
-    ]
-)
 Text = Annotated[str, Query(max_length=200)]
 
 
