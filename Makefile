@@ -36,6 +36,8 @@ bench: $(STAMP)
 	@$(BIN)/python -m benchmarks.bench_audit
 	@$(BIN)/python -m benchmarks.bench_commands
 	@$(BIN)/python -m benchmarks.bench_reads
+	@$(BIN)/python -m benchmarks.bench_access_log
+	@$(BIN)/python -m benchmarks.bench_encryption
 
 # The long fault runs (PostgreSQL): the projection worker SIGKILLed 50 times while commands flow, and the
 # stateful property tests with many more examples. SCR_FAULT_SEED replays a run's kill moments.

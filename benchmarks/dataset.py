@@ -233,6 +233,10 @@ class ReviewScript:
         )
         yield 770, self.override_hold
         yield (
+            780,
+            lambda on: review.check_family_impact(self.chair(on), on=on, family_consulted=True, note="Family met"),
+        )
+        yield (
             790,
             lambda on: review.send_pre_publication_copies(
                 self.staff(on), recipients=(Recipient.OFSTED, Recipient.DFE), sent_on=on

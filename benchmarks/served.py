@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -26,6 +27,19 @@ SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 SECRET = "benchmark-secret-not-for-deployment-long-enough"  # noqa: S105
 API_WORKERS = int(os.environ.get("BENCH_API_WORKERS", "2"))
+
+
+def _bench_master_key() -> str:
+    """A master key for the benchmarks' stores (PostgreSQL refuses to start without one), made once per run."""
+    folder = Path(tempfile.mkdtemp(prefix="scr-bench-"))
+    path = folder / "master.key"
+    path.write_bytes(base64.b64encode(os.urandom(32)) + b"\n")
+    path.chmod(0o600)
+    return str(path)
+
+
+# Named for every store a benchmark opens, in this process and in the `scr serve` processes it starts.
+MASTER_KEY = os.environ.setdefault("SCR_MASTER_KEY", _bench_master_key())
 
 
 @contextmanager

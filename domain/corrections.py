@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -87,9 +87,12 @@ CHAIR_EVENTS = frozenset(
 )
 CHAIR_FIELDS = frozenset({("LegalHoldPlaced", "blocks_publication")})
 
-# Where a correction reaches: the review's own fact, a field of the hold the corrected event concerns,
-# a field of the notified child or incident, or an entry of a list fact; with the attribute, field or key.
-Target = tuple[Literal["review", "hold", "child", "incident", "list"], str]
+# Where a correction reaches: the review's own fact, a field of the hold the corrected event concerns, a
+# field of the notification (a dotted path into its child, incident or other children, or the statistics
+# child), or an entry of a list fact; with the attribute, field, path or key.
+Target = tuple[Literal["review", "hold", "notified", "list"], str]
+# The notification's fields a correction reaches through their path (notified_on is one of REVIEW_DATES).
+NOTIFIED_PARTS = frozenset({"child", "incident", "other_children", "statistics_child"})
 
 
 def require_correctable_by(event_type: str, path: str, role: Role) -> None:
@@ -108,19 +111,32 @@ def field_annotation(event_class: type[BaseModel], path: str) -> Any:
     info = event_class.model_fields.get(head)
     if info is None or head in NOT_CORRECTABLE:
         raise CorrectionInvalid(f"'{path}' is not a correctable field of {event_class.__name__}", field="field")
-    if not rest:
+    nested: Any = info.annotation
+    if get_origin(nested) is tuple and rest.partition(".")[0].isdigit():
+        # One entry of a list of values (a notification's other children): `other_children.0.pseudonym`.
+        nested, rest = get_args(nested)[0], rest.partition(".")[2]
+    elif not rest:
         # Keep the field's constraints (lengths, bounds, patterns): a correction meets them like the original.
         return Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
-    nested = info.annotation
-    if not (isinstance(nested, type) and issubclass(nested, BaseModel)):
-        raise CorrectionInvalid(f"'{head}' of {event_class.__name__} has no field '{rest}'", field="field")
+    if not (_is_model(nested) and rest):
+        raise CorrectionInvalid(f"'{path}' is not a correctable field of {event_class.__name__}", field="field")
     return field_annotation(nested, rest)
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def validate_correction(aggregate_class: type, event_type: str, path: str, value: Any) -> Any:
     """Check the field exists and the value fits its type; return the value as JSON."""
     event_class = getattr(aggregate_class, event_type)
-    adapter: TypeAdapter[Any] = TypeAdapter(field_annotation(event_class, path))
+    annotation = field_annotation(event_class, path)
+    if _is_model(annotation) or (get_origin(annotation) is tuple and _is_model(get_args(annotation)[0])):
+        # One field at a time, so the history says exactly what was put right (stored whole ones still replay).
+        raise CorrectionInvalid(
+            f"correct one field of {event_type}.{path} at a time, e.g. '{path}.<field>'", field="field"
+        )
+    adapter: TypeAdapter[Any] = TypeAdapter(annotation)
     try:
         typed = adapter.validate_python(value)
     except ValidationError as error:
@@ -151,10 +167,27 @@ def correction_targets(event_type: str, path: str, *, first: bool, latest: bool,
     if key in LIST_FIELDS:
         fact, index = LIST_FIELDS[key]
         found.append(("list", f"{fact}.{index}"))
-    if event_type == "Notified" and path.startswith(("incident.", "child.")):
-        part, _, name = path.partition(".")
-        found.append((("incident" if part == "incident" else "child"), name))
+    if event_type == "Notified" and path.partition(".")[0] in NOTIFIED_PARTS:
+        found.append(("notified", path))
     return found
+
+
+def with_path(value: Any, path: list[str], new: Any) -> Any:
+    """A copy of the JSON `value` with the item at `path` (keys, or list indexes as digits) replaced by `new`.
+
+    The original is left alone (the read models share a notification's decoded data); an index beyond the
+    list, or a key the value does not have, is refused naming the field."""
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, list):
+        index = int(head)
+        if not 0 <= index < len(value):
+            raise CorrectionInvalid(f"there is no entry {index} to correct (it has {len(value)})", field="field")
+        return [*value[:index], with_path(value[index], rest, new), *value[index + 1 :]]
+    if not isinstance(value, dict):
+        raise CorrectionInvalid(f"'{head}' cannot be corrected here", field="field")
+    return {**value, head: with_path(value.get(head), rest, new)}
 
 
 def apply_correction(review: Any, version: int, path: str, value: Any) -> None:
@@ -166,7 +199,8 @@ def apply_correction(review: Any, version: int, path: str, value: Any) -> None:
     )
     if not targets:
         return
-    typed = TypeAdapter(field_annotation(getattr(type(review), event_type), path)).validate_python(value)
+    event_class = getattr(type(review), event_type)
+    typed = TypeAdapter(field_annotation(event_class, path)).validate_python(value)
     for part, name in targets:
         if part == "review":
             setattr(review, name, typed)
@@ -179,5 +213,8 @@ def apply_correction(review: Any, version: int, path: str, value: Any) -> None:
             entry[int(index)] = typed
             entries[str(version)] = entry
             setattr(review, fact, entries)
-        else:
-            setattr(review, part, getattr(review, part).model_copy(update={name: typed}))
+        else:  # the notification's child, incident, other children or statistics child, through JSON
+            head, *rest = name.split(".")
+            adapter: TypeAdapter[Any] = TypeAdapter(event_class.model_fields[head].annotation)
+            as_json = adapter.dump_python(getattr(review, head), mode="json")
+            setattr(review, head, adapter.validate_python(with_path(as_json, rest, value)))

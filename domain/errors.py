@@ -116,3 +116,27 @@ class CorrectionInvalid(InvalidValue):
     """A correction names no correctable field, or a value of the wrong type."""
 
     code = "correction_invalid"
+
+
+class RetentionPeriodNotEnded(InvalidTransition):
+    """Disposal before the review's retention class's years after closure have passed."""
+
+    code = "retention_period_not_ended"
+
+
+class InquiryHoldActive(InvalidTransition):
+    """Disposal while an inquiry's "do not destroy" hold covers the review's board."""
+
+    code = "inquiry_hold_active"
+
+
+class PersonalDataDisposed(InvalidTransition):
+    """The review's personal data was disposed of: nothing that carries personal data can be recorded."""
+
+    code = "personal_data_disposed"
+
+
+class PersonalDataUnavailable(DomainError):
+    """Personal data cannot be sealed now: the master key is not loaded (the detail says why)."""
+
+    code = "personal_data_unavailable"

@@ -64,6 +64,15 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "record_finding": BOARD_STAFF,
     "record_dissemination": BOARD_STAFF,
     "record_monitoring": BOARD_STAFF,
+    # Records management (issue 13, domain.retention and domain.inquiry_hold).
+    # Redactions are prepared by the board's manager or chair; the family-impact check gates publication
+    # in full or anonymised, a judgement the chair makes, as the decision to publish is.
+    "record_redaction": BOARD_STAFF,
+    "check_family_impact": CHAIR_ONLY,
+    "set_retention_class": CHAIR_ONLY,
+    "dispose": CHAIR_ONLY,
+    "place_inquiry_hold": frozenset({ADMIN}),
+    "lift_inquiry_hold": frozenset({ADMIN}),
 }
 
 # Roles that act for one board; the others act across boards (panel, admin) or not at all here.
@@ -81,6 +90,8 @@ READ_ROLES: dict[str, frozenset[Role]] = {
     # Checkpoints and proofs are hashes only, made to be copied widely (any role); verifying the whole
     # log is for auditors and the operator.
     "audit_verification": frozenset({AUDITOR, ADMIN}),
+    # Who read which review (issue 13): a board's auditor sees its own board's entries, an admin every board's.
+    "access_log": frozenset({AUDITOR, ADMIN}),
     # Learning across reviews and reporting (issue 12). Free-text notes never reach the Panel (service.access).
     "themes": frozenset(Role),
     "search": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
@@ -91,9 +102,16 @@ READ_ROLES: dict[str, frozenset[Role]] = {
     "annual_report": frozenset({MANAGER, CHAIR, AUDITOR, PANEL}),
     # Listing, issuing and revoking a board's calendar feed tokens (a token, not an event: service.feed_tokens).
     "feed_tokens": BOARD_STAFF,
+    # The retention schedule is configuration, no record; inquiry holds: a board's own for its chair and auditor.
+    "retention_classes": frozenset(Role),
+    "inquiry_holds": frozenset({CHAIR, AUDITOR, ADMIN}),
 }
 # How a refusal names a read, where its key does not say it plainly.
-_READ_NAMES = {"history": "a review's history", "audit_verification": "the log's verification"}
+_READ_NAMES = {
+    "history": "a review's history",
+    "audit_verification": "the log's verification",
+    "access_log": "the access log",
+}
 
 
 def require_permitted(actor: Actor, command: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -30,7 +31,10 @@ from domain.errors import (
     UnknownReference,
 )
 from domain.identifiers import normalise_board_id, normalise_case_ref
+from domain.inquiry_hold import InquiryHold
 from domain.learning_values import DisseminationKind, MonitoringKind
+from domain.record_values import RedactionParty, RedactionReason
+from domain.retention import RetentionSchedule, disposal_due_on, disposal_refusal
 from domain.review_facts import hold_changes, review_changes
 from domain.review_values import Child, CostEntry, Criteria, Hold, Incident
 from domain.rules import against_criteria, copies_complete_on, extended_due_key, rapid_review_applies, rules_for
@@ -75,6 +79,10 @@ MAX_CHILDREN = 4
 UNDER_REVIEW = (Stage.INITIATED,)
 OPEN_STAGES = tuple(s for s in Stage if s is not Stage.CLOSED)
 AFTER_ACCEPTANCE = (Stage.REPORT_ACCEPTED, Stage.PUBLICATION_DECIDED)
+# Stages in which the report exists or is being written: redactions and the family-impact check.
+REPORT_STAGES = (Stage.INITIATED, *AFTER_ACCEPTANCE, Stage.PUBLISHED, Stage.WITHDRAWN)
+# Publication that tells the family's story: it needs the family-impact check first (DOMAIN.md section 9).
+NAMING_OPTIONS = (PublicationOption.FULL, PublicationOption.ANONYMISED)
 # The reviewers who write the report: acceptance needs one of them.
 AUTHORS = frozenset({ReviewerRole.LEAD_REVIEWER, ReviewerRole.OVERVIEW_AUTHOR})
 
@@ -581,6 +589,54 @@ class CaseReview(Aggregate):
         on: date
         note: str = LongText
 
+    # ---- records management (DOMAIN.md section 9) ----------------------------------------------
+
+    class RedactionDecided(Aggregate.Event):
+        """Before publication: an item of the report redacted, why, and with whom it was agreed."""
+
+        effective_field: ClassVar[str] = "decided_on"
+        item: str = ShortText
+        reason: RedactionReason
+        agreed_with: tuple[RedactionParty, ...] = ()
+        decided_on: date
+
+        def apply(self, review: CaseReview) -> None:
+            review.apply_facts(self)
+
+    class FamilyImpactChecked(Aggregate.Event):
+        """Before publication: the report's impact on the child's family considered, and whether they were consulted."""
+
+        effective_field: ClassVar[str] = "checked_on"
+        checked_on: date
+        family_consulted: bool
+        note: str = LongText
+
+        def apply(self, review: CaseReview) -> None:
+            review.apply_facts(self)
+
+    class RetentionClassSet(Aggregate.Event):
+        """The chair set the retention class the review's personal data is kept under (domain.retention)."""
+
+        effective_field: ClassVar[str] = "set_on"
+        retention_class: str = Field(min_length=1, max_length=100)
+        years_after_closure: int = Field(ge=0)  # the class's years when set, for the record
+        set_on: date
+
+        def apply(self, review: CaseReview) -> None:
+            review.apply_facts(self)
+
+    class Disposed(Aggregate.Event):
+        """The chair disposed of the review's personal data after its retention period (domain.retention)."""
+
+        effective_field: ClassVar[str] = "disposed_on"
+        disposed_on: date
+        retention_class: str
+        due_on: date
+        rationale: str
+
+        def apply(self, review: CaseReview) -> None:
+            review.apply_facts(self)
+
     # ---- state ----------------------------------------------------------------------------------
 
     # State, declared for type checkers only: the library turns class annotations into __init__ arguments.
@@ -632,11 +688,18 @@ class CaseReview(Aggregate):
         self.extensions: dict[str, list[Any]] = {}
         self.evaluations: dict[str, list[Any]] = {}
         self.links: dict[str, list[Any]] = {}
+        self.withdrawals: dict[str, list[Any]] = {}  # every withdrawal, kept after a republication
         self.stage_before_closure: Stage | None = None
         self.closed_on: date | None = None
         self.close_outcome: CloseOutcome | None = None
         self.themes: tuple[str, ...] = ()
         self.findings: dict[str, tuple[str, ...]] = {}
+        self.redactions: dict[str, list[Any]] = {}
+        self.family_impact_checked_on: date | None = None
+        self.family_consulted: bool | None = None
+        self.family_impact_note: str | None = None
+        self.retention_class: str | None = None
+        self.disposed_on: date | None = None
 
     def apply_facts(self, event: Aggregate.Event) -> None:
         """Change the facts an event changes, by the table the read models run too (domain.review_facts)."""
@@ -1215,6 +1278,7 @@ class CaseReview(Aggregate):
                 "risk_assessment_required", "record the board's risk assessment before publishing"
             )
         self._require_no_blocking_hold()
+        self._require_family_impact_checked()
         self._require_in_order(published_on=(published_on, "published_on"))
         require_not_future(published_on, ctx.today, field="published_on")
         self._record(ctx, self.Published, url=url, published_on=published_on, document_sha256=document_sha256)
@@ -1401,6 +1465,7 @@ class CaseReview(Aggregate):
     def reopen(self, ctx: Context, *, on: date, reason: str) -> None:
         """Reopen a closed review, saying why."""
         self._require_stage(Stage.CLOSED, action="reopen (only a closed review can be reopened)")
+        self._require_not_disposed("reopen it")
         self._require_in_order(reopened_on=(on, "on"))
         require_not_future(on, ctx.today, field="on")
         self._record(ctx, self.Reopened, reopened_on=on, rationale=require_rationale(reason, "reason"))
@@ -1464,10 +1529,74 @@ class CaseReview(Aggregate):
             raise DateOrder(f"{field} {on} is before the notification on {self.notified_on}", field=field)
         require_not_future(on, ctx.today, field=field)
 
+    # ---- records management (DOMAIN.md section 9) ----------------------------------------------
+
+    def record_redaction(
+        self,
+        ctx: Context,
+        *,
+        item: str,
+        reason: RedactionReason,
+        agreed_with: tuple[RedactionParty, ...],
+        decided_on: date,
+    ) -> None:
+        """Record a redaction decision on the report (from the review's start until it is closed)."""
+        self._require_stage(*REPORT_STAGES, action="record a redaction (the review must be under way)")
+        self._require_learning_date(ctx, decided_on, "decided_on")
+        self._record(
+            ctx,
+            self.RedactionDecided,
+            item=item,
+            reason=reason,
+            agreed_with=tuple(dict.fromkeys(agreed_with)),
+            decided_on=decided_on,
+        )
+
+    def check_family_impact(self, ctx: Context, *, on: date, family_consulted: bool, note: str) -> None:
+        """Record the family-impact check, which publication in full or anonymised needs first."""
+        self._require_stage(*REPORT_STAGES, action="record the family-impact check (the review must be under way)")
+        self._require_learning_date(ctx, on, "on")
+        self._record(ctx, self.FamilyImpactChecked, checked_on=on, family_consulted=family_consulted, note=note)
+
+    def set_retention_class(self, ctx: Context, *, retention_class: str, on: date, schedule: RetentionSchedule) -> None:
+        """Keep the review under a class of the schedule in force (an unknown code is refused by name)."""
+        self._require_not_disposed("set its retention class")
+        chosen = schedule.get(retention_class)
+        self._require_learning_date(ctx, on, "on")
+        self._record(
+            ctx,
+            self.RetentionClassSet,
+            retention_class=chosen.code,
+            years_after_closure=chosen.years_after_closure,
+            set_on=on,
+        )
+
+    def dispose(
+        self, ctx: Context, *, on: date, rationale: str, schedule: RetentionSchedule, holds: Iterable[InquiryHold]
+    ) -> None:
+        """Dispose of the review's personal data: closed, past its class's years after closure, and under no
+        inquiry hold of its board (`holds`: the store's register as it stands, read by the application)."""
+        self._require_not_disposed("dispose of it again")
+        why = require_rationale(rationale)
+        retention = schedule.get(self.retention_class)
+        require_not_future(on, ctx.today, field="on")
+        closed_on = _as_date(self.closed_on) if self.stage is Stage.CLOSED else None
+        refusal = disposal_refusal(
+            stage=self.stage, closed_on=closed_on, board_id=self.board_id, retention=retention, holds=holds, on=on
+        )
+        if refusal is not None:
+            raise refusal
+        due_on = disposal_due_on(closed_on, retention)
+        self._record(ctx, self.Disposed, disposed_on=on, retention_class=retention.code, due_on=due_on, rationale=why)
+
     # ---- invariants -----------------------------------------------------------------------------
 
     def _record(self, ctx: Context, event_class: type[Aggregate.Event], **fields: Any) -> None:
         self.trigger_event(event_class, actor=ctx.actor, correlation_id=ctx.correlation_id, **fields)
+
+    def _require_not_disposed(self, action: str) -> None:
+        if self.disposed_on is not None:
+            raise AlreadyResolved(f"cannot {action}: the review was disposed of on {self.disposed_on.isoformat()}")
 
     def _require_stage(self, *allowed: Stage, action: str) -> None:
         if self.stage not in allowed:
@@ -1483,6 +1612,15 @@ class CaseReview(Aggregate):
             raise NotFound(f"this review has no agency report {report_id}")
         if status != "requested":
             raise AlreadyResolved(f"agency report {report_id} was already {status}")
+
+    def _require_family_impact_checked(self) -> None:
+        """Publication in full or anonymised tells the family's story: their impact is checked and recorded first."""
+        if self.publication_option in NAMING_OPTIONS and self.family_impact_checked_on is None:
+            raise PreconditionMissing(
+                "family_impact_check_required",
+                f"publication {self.publication_option} needs the family-impact check recorded first "
+                "(POST /reviews/{id}/family-impact-check)",
+            )
 
     def _require_no_blocking_hold(self) -> None:
         blocking = [h for h in self.active_holds if h.blocks_publication and not h.overridden]
@@ -1516,6 +1654,10 @@ class CaseReview(Aggregate):
             require_not_future(on, ctx.today, field="value")
         trial = copy.deepcopy(self)
         trial.apply_correction(version, field, value)
+        try:  # a corrected notification still names children its incident allows, the statistics child among them
+            require_children_fit(trial.incident, trial.children, trial.statistics_child)
+        except InvalidValue as error:
+            raise CorrectionInvalid(f"the correction would not fit the notification: {error}", field="value") from None
         # Only a new problem is refused: a history recorded under older rules may already hold one.
         problems = [p for p in impossible_orders(trial) if p not in impossible_orders(self)]
         if problems:

@@ -48,6 +48,14 @@ SETS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "Published": (("published_on", "published_on"),),
     "Closed": (("closed_on", "closed_on"),),
+    "FamilyImpactChecked": (
+        ("family_impact_checked_on", "checked_on"),
+        ("family_consulted", "family_consulted"),
+        ("family_impact_note", "note"),
+    ),
+    # Records management (domain.retention): the class a review is kept under, and its disposal.
+    "RetentionClassSet": (("retention_class", "retention_class"),),
+    "Disposed": (("disposed_on", "disposed_on"),),
 }
 
 # Milestones met by the first event of a kind (later ones repeat it), as (fact, field).
@@ -70,13 +78,29 @@ STAGES: dict[str, Stage] = {
     "Closed": Stage.CLOSED,
 }
 
-# Events kept as a list of what they say, for the record (copies by version, so a correction can reach one).
+# Events kept as a list of what they say, for the record (by version, so a correction can reach one).
 LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "PrePublicationCopiesSent": ("copies_sent", ("recipients", "sent_on")),
     "ExtensionAgreed": ("extensions", ("rule", "new_due_on")),
     "EvaluationRecorded": ("evaluations", ("evaluator", "rating", "evaluated_on")),
     "ReviewLinked": ("links", ("kind", "other_review_id", "external_ref", "linked_on")),
+    # Every withdrawal with its reason: a republication clears `withdrawn_on`, not what happened.
+    "ReportWithdrawn": ("withdrawals", ("withdrawn_on", "reason")),
+    "RedactionDecided": ("redactions", ("item", "reason", "agreed_with", "decided_on")),
 }
+
+# Facts of records management (issue 13): no deadline depends on them, and redacted items and the
+# family-impact note are a board's words about the family, so national read models keep none of them.
+RECORD_FACTS = frozenset(
+    {
+        "redactions",
+        "family_impact_checked_on",
+        "family_consulted",
+        "family_impact_note",
+        "retention_class",
+        "disposed_on",
+    }
+)
 
 # The events that change the review's own facts (not its holds).
 REVIEW_EVENTS = frozenset({*SETS, *SETS_FIRST, *STAGES, *LISTS, "Reopened", "InitiationReconsidered"})

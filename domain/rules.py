@@ -176,8 +176,10 @@ RULES: tuple[Rule, ...] = (
         source="National Panel operating guidance (2013)",
         confirmed=True,
     ),
-    # LSCB Regulations 2006 with WT 2006/2010 ch.8 (2006-2013): the lengths are not confirmed in our sources, so
-    # they are configurable ("rule:scr-2006") and reported as unconfirmed. No National Panel, no publication rules.
+    # LSCB Regulations 2006 with WT 2006/2010 ch.8 (2006-2013): the lengths are not confirmed in our sources (DOMAIN.md
+    # has no row for them), so they are configurable (SCR_INITIATION_DECISION_SCR_2006_MONTHS,
+    # SCR_COMPLETE_REVIEW_SCR_2006_MONTHS; override keys "rule:scr-2006") and reported as unconfirmed. No National
+    # Panel, no publication rules.
     Rule(
         id="initiation_decision",
         regimes=frozenset({Regime.SCR_2006}),

@@ -80,7 +80,9 @@ class CaseStatusProjection:
     # 2: every child of the notification, the DfE local authorities, the process facts (DOMAIN.md section 8);
     # decision and decided_on are the decision in force (a reconsidered one); no keep-until or inapplicable rule
     # is pending.
-    schema_version = 2  # raise with any change to its tables or their meaning: stores rebuild it on start
+    # 3: process facts add redactions, the family-impact check, the retention class and disposal (issue 13);
+    # every withdrawal (kept after republication); corrections reach every child and the statistics child.
+    schema_version = 3  # raise with any change to its tables or their meaning: stores rebuild it on start
 
     def __init__(self, rules: Sequence[Rule] = RULES) -> None:
         self.rules = rules_by_regime(rules)
@@ -103,6 +105,11 @@ class CaseStatusProjection:
         )
         create_facts_table(cursor, _FACTS)
         cursor.execute("CREATE INDEX IF NOT EXISTS case_status_reviews_board ON case_status_reviews (board_id, stage)")
+        # The list order (pages and downloads walk it): a page or the next batch is an index range, not a sort.
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS case_status_reviews_order "
+            "ON case_status_reviews (board_id, case_ref, review_id)"
+        )
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS case_status_deadlines ("
             "review_id TEXT NOT NULL, rule TEXT NOT NULL, rule_order INTEGER NOT NULL, due_on TEXT NOT NULL, "
@@ -210,6 +217,7 @@ def process_facts(facts: dict[str, Any]) -> dict[str, Any]:
         "revision_pending": bool(facts.get("revision_waiting")),
         "withdrawn_on": facts.get("withdrawn_on"),
         "withdrawal_reason": facts.get("withdrawal_reason"),
+        "withdrawals": entries("withdrawals", ("withdrawn_on", "reason")),
         "republished_on": facts.get("republished_on"),
         "nspcc_deposited_on": facts.get("nspcc_deposited_on"),
         "close_outcome": facts.get("close_outcome"),
@@ -217,6 +225,19 @@ def process_facts(facts: dict[str, Any]) -> dict[str, Any]:
         "links": entries("links", ("kind", "other_review_id", "external_ref", "linked_on")),
         "extensions": entries("extensions", ("rule", "new_due_on")),
         "pre_publication_copies": entries("copies_sent", ("recipients", "sent_on")),
+        # Before publication and after closure (issue 13): redactions, the family-impact check, retention.
+        "redactions": entries("redactions", ("item", "reason", "agreed_with", "decided_on")),
+        "family_impact_check": (
+            {
+                "checked_on": facts["family_impact_checked_on"],
+                "family_consulted": facts.get("family_consulted"),
+                "note": facts.get("family_impact_note"),
+            }
+            if facts.get("family_impact_checked_on")
+            else None
+        ),
+        "retention_class": facts.get("retention_class"),
+        "disposed_on": facts.get("disposed_on"),
     }
 
 
@@ -233,17 +254,79 @@ def list_reviews(
     overdue: bool | None = None,
     limit: int | None = None,
     offset: int = 0,
+    after: ListKey | None = None,
 ) -> list[dict[str, Any]]:
-    """Case status rows ordered by board and case reference, filtered as asked; a page when `limit` is given."""
+    """Case status rows ordered by board, case reference and id (a stable order), filtered as asked; a page
+    when `limit` is given, the rows after `after` (a row's `list_key`) when that is given."""
     where, params = _filters(today, board_id=board_id, stage=stage, regime=regime, overdue=overdue)
+    if after is not None:
+        where += f"{' AND' if where else ' WHERE'} (r.board_id, r.case_ref, r.review_id) > (%s, %s, %s)"
+        params.extend(after)
     page = "" if limit is None else " LIMIT %s OFFSET %s"
     cursor.execute(
-        f"SELECT {_SELECT} FROM case_status_reviews r{where} ORDER BY r.board_id, r.case_ref{page}",
+        f"SELECT {_SELECT} FROM case_status_reviews r{where} ORDER BY r.board_id, r.case_ref, r.review_id{page}",
         [*params, *(() if limit is None else (limit, offset))],
     )
     rows = [_as_dict(found) for found in cursor.fetchall()]
     _add_deadlines(cursor, rows, today)
     return rows
+
+
+ListKey = tuple[str, str, str]
+
+
+def list_key(row: dict[str, Any]) -> ListKey:
+    """A row's place in the list order: give it as `after` for the rows that follow it."""
+    return (row["board_id"], row["case_ref"], row["review_id"])
+
+
+def count_reviews(
+    cursor: Cursor,
+    *,
+    today: date,
+    board_id: str | None = None,
+    stage: str | None = None,
+    regime: str | None = None,
+    overdue: bool | None = None,
+    breakdown: bool = False,
+) -> dict[str, int]:
+    """How many rows match the filters (`total`); with `breakdown`, also how many of them have a deadline
+    overdue (`overdue`) or an active legal hold (`held`)."""
+    where, params = _filters(today, board_id=board_id, stage=stage, regime=regime, overdue=overdue)
+    late = f"r.review_id IN (SELECT d.review_id FROM case_status_deadlines d WHERE {_OVERDUE})"
+    sums = (
+        f", COALESCE(SUM(CASE WHEN {late} THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN r.active_legal_holds <> '[]' THEN 1 ELSE 0 END), 0)"
+    )
+    cursor.execute(
+        f"SELECT COUNT(*){sums if breakdown else ''} FROM case_status_reviews r{where}",
+        [*((today.isoformat(), False) if breakdown else ()), *params],
+    )
+    found = [int(value) for value in cursor.fetchone()]
+    return dict(zip(("total", "overdue", "held"), found, strict=False))
+
+
+def decision_dates(
+    cursor: Cursor, *, today: date, board_id: str | None = None, regime: str | None = None
+) -> list[dict[str, Any]]:
+    """Each review's board, initiation decision and its date, acceptance and publication dates: what the
+    timeliness charts read, without the whole rows and their deadlines (national: every review)."""
+    where, params = _filters(today, board_id=board_id, stage=None, regime=regime, overdue=None)
+    keys = ("board_id", "decision", "decided_on", "accepted_on", "published_on")
+    cursor.execute(f"SELECT {', '.join(f'r.{key}' for key in keys)} FROM case_status_reviews r{where}", params)
+    return [dict(zip(keys, found, strict=True)) for found in cursor.fetchall()]
+
+
+def case_refs(cursor: Cursor, review_ids: Iterable[str]) -> dict[str, str]:
+    """The case reference of each of these reviews (those the read model has)."""
+    found: dict[str, str] = {}
+    for chunk in chunks(sorted(set(review_ids)), 500):
+        cursor.execute(
+            f"SELECT review_id, case_ref FROM case_status_reviews WHERE review_id IN ({placeholders(len(chunk))})",
+            chunk,
+        )
+        found.update((review_id, case_ref) for review_id, case_ref in cursor.fetchall())
+    return found
 
 
 def get_review(cursor: Cursor, review_id: UUID, *, today: date) -> dict[str, Any] | None:

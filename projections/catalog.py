@@ -7,6 +7,7 @@ from projections.base import Projection
 from projections.calendar import CalendarProjection
 from projections.case_status import CaseStatusProjection
 from projections.cost_ledger import CostLedgerProjection
+from projections.disposal import DisposalProjection
 from projections.dissemination import DisseminationProjection
 from projections.learning_actions import LearningActionsProjection
 from projections.review_facts import deadline_rules
@@ -30,4 +31,5 @@ def read_models(settings: StoreSettings) -> list[Projection]:
         StatisticsProjection(),
         CalendarProjection(),
         AuditLogProjection(settings),
+        DisposalProjection(),  # last: purges the copies the others took (projections/disposal.py)
     ]

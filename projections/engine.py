@@ -26,7 +26,10 @@ from eventsourcing.persistence import ApplicationRecorder
 from projections import tracking
 from projections.base import LogEvent, Projection
 from projections.bulk_cursor import BulkCursor
+from projections.data_keys import DataKeys
+from projections.disposal import DISPOSED_TOPIC, DisposalProjection, scrub_after_disposal
 from projections.log_reader import ReadAhead, open_log
+from projections.sealing import open_log_events
 from projections.setup_lock import setup_lock
 from projections.storage import Database
 
@@ -75,6 +78,7 @@ class ProjectionEngine:
         projections: Sequence[Projection],
         *,
         batch_size: int = 5000,
+        keys: DataKeys | None = None,
     ) -> None:
         names = [projection.name for projection in projections]
         if len(set(names)) != len(names):
@@ -82,6 +86,9 @@ class ProjectionEngine:
         self.db = db
         self.projections = list(projections)
         self.batch_size = batch_size
+        self.keys = keys  # opens each batch's sealed personal fields (projections/sealing.py); None: placeholders
+        # Called after a disposal is applied and scrubbed: caches of this process drop what they held.
+        self.after_disposal: list[Callable[[], object]] = []
         self._log = open_log(recorder, db)
         self._read_ahead = ReadAhead(self._log, batch_size)
         self._stopped_here: set[str] = set()  # failed in this process: not retried until restart/rebuild
@@ -194,9 +201,14 @@ class ProjectionEngine:
         if start >= safe:
             return 0
         events = self._read_ahead.read(after=start, upto=safe)
+        open_log_events(events, self.keys)
         for projection in running:
             position = positions[projection.name]
             self._apply_until_failure(projection, position, events[bisect_right(events, position, key=_position) :])
+        if any(p.name == DisposalProjection.name for p in running) and any(e.topic == DISPOSED_TOPIC for e in events):
+            scrub_after_disposal(self.db)  # every read model has purged its copies: now their bytes leave the files
+            for forget in self.after_disposal:
+                forget()
         with self._applied:
             self._tracked_snapshot = None  # waiters read the new positions, not the snapshot before them
             self._batches_applied += 1

@@ -176,16 +176,57 @@ def list_actions(
     status: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    overdue_first: bool = False,
+    after: ListKey | None = None,
 ) -> list[dict[str, Any]]:
-    """Actions with status as of `today` (open, completed, assured or overdue), filtered as asked; a page when
-    `limit` is given."""
+    """Actions with status as of `today` (open, completed, assured or overdue), filtered as asked, ordered by
+    board, target date and id (a stable order); with `overdue_first`, overdue actions first (the longest
+    overdue at the top), then by target date, board and id. A page when `limit` is given; the rows after
+    `after` (a row's `list_key` in the same order) when that is given."""
     where, params = _filters(today, board_id=board_id, agency=agency, review_id=review_id, status=status)
+    iso = today.isoformat()
+    keys, key_params = _order(iso, overdue_first)
+    if after is not None:
+        where += f"{' AND' if where else ' WHERE'} ({keys}) > ({placeholders(len(after))})"
+        params.extend([*key_params, *after])
     page = "" if limit is None else " LIMIT %s OFFSET %s"
     cursor.execute(
-        f"SELECT {_SELECT} FROM learning_actions_actions a{where} ORDER BY a.board_id, a.target_on, a.action_id{page}",
-        [*params, *(() if limit is None else (limit, offset))],
+        f"SELECT {_SELECT} FROM learning_actions_actions a{where} ORDER BY {keys}{page}",
+        [*params, *key_params, *(() if limit is None else (limit, offset))],
     )
     return [_as_dict(values, today) for values in cursor.fetchall()]
+
+
+ListKey = tuple[Any, ...]
+_OVERDUE_FLAG = "CASE WHEN a.status = 'open' AND a.target_on < %s THEN 0 ELSE 1 END"
+
+
+def _order(iso_today: str, overdue_first: bool) -> tuple[str, list[Any]]:
+    if overdue_first:
+        return f"{_OVERDUE_FLAG}, a.target_on, a.board_id, a.action_id", [iso_today]
+    return "a.board_id, a.target_on, a.action_id", []
+
+
+def list_key(row: dict[str, Any], *, overdue_first: bool = False) -> ListKey:
+    """A row of `list_actions` as its place in that order: give it as `after` for the rows that follow it."""
+    if overdue_first:
+        return (0 if row["status"] == "overdue" else 1, row["target_on"], row["board_id"], row["action_id"])
+    return (row["board_id"], row["target_on"], row["action_id"])
+
+
+def count_actions(
+    cursor: Cursor,
+    *,
+    today: date,
+    board_id: str | None = None,
+    agency: str | None = None,
+    review_id: UUID | str | None = None,
+    status: str | None = None,
+) -> int:
+    """How many actions match the filters."""
+    where, params = _filters(today, board_id=board_id, agency=agency, review_id=review_id, status=status)
+    cursor.execute(f"SELECT COUNT(*) FROM learning_actions_actions a{where}", params)
+    return int(cursor.fetchone()[0])
 
 
 def get_action(cursor: Cursor, action_id: UUID, *, today: date) -> dict[str, Any] | None:

@@ -7,8 +7,12 @@ release created it 0644)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import secrets
+import stat
+from collections.abc import Callable
 from pathlib import Path
 
 PRIVATE_FILE = 0o600
@@ -43,12 +47,37 @@ def create_private(path: Path, data: bytes) -> Path:
     return path
 
 
+def made_once(path: Path, make: Callable[[], bytes]) -> bytes:
+    """The file's bytes, made by `make` on first use (a generated secret or key): written whole under a temporary
+    name, then linked into place, so two processes starting together agree on one and never read half a file.
+    A file others can read is refused (ValueError saying how to fix it)."""
+    private_folder(path.parent)
+    if not path.exists():
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        try:
+            create_private(temporary, make())
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process linked its file first: use that one
+        finally:
+            temporary.unlink(missing_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise ValueError(f"{path} is readable by others (mode {mode:o}): `chmod 600 {path}` or delete it")
+    return path.read_bytes()
+
+
 def private_sqlite_store(path: Path) -> Path:
     """The SQLite database file made 0600 before SQLite opens it (its WAL then follows), and any
-    companion file an older release left readable tightened."""
+    companion file an older release left readable tightened.
+
+    An existing file is never opened here, only chmod-ed by name: closing any descriptor of a database file
+    drops every POSIX lock this process holds on it, so the process's open SQLite connections would lose
+    their locks, and another process's closing connection could then take the WAL and shared memory away
+    from under them ("file is not a database")."""
     private_folder(path.parent)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
-    os.close(descriptor)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
     for suffix in SQLITE_COMPANIONS:
         companion = path.with_name(path.name + suffix)
         if companion.exists() and companion.stat().st_mode & 0o777 != PRIVATE_FILE:

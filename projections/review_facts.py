@@ -17,10 +17,11 @@ from uuid import UUID
 
 import orjson
 
-from domain.corrections import COUNTED_TYPES, correction_targets
+from domain.corrections import COUNTED_TYPES, correction_targets, with_path
 from domain.deadlines import HoldPeriod, RuleOutcome, clock, due_date, evaluate
+from domain.personal_data import Withheld, withhold_facts
 from domain.review import CaseReview
-from domain.review_facts import HOLD_EVENTS, HOLD_SETS, REVIEW_EVENTS, hold_changes, review_changes
+from domain.review_facts import HOLD_EVENTS, HOLD_SETS, RECORD_FACTS, REVIEW_EVENTS, hold_changes, review_changes
 from domain.rules import RULES, Rule, rules_for, with_overrides
 from domain.values import InitiationDecision, Regime, Stage
 from projections.base import LogEvent
@@ -43,8 +44,15 @@ _DATE_KEYS = (
 
 
 def deadline_rules(settings: StoreSettings) -> tuple[Rule, ...]:
-    """The rule table with the configurable SCR 2013 notification length applied."""
-    return with_overrides(RULES, {"notify_incident:scr-2013": settings.notify_incident_scr_2013_working_days})
+    """The rule table with the configurable lengths applied: SCR 2013's notification, SCR 2006's two rows."""
+    return with_overrides(
+        RULES,
+        {
+            "notify_incident:scr-2013": settings.notify_incident_scr_2013_working_days,
+            "initiation_decision:scr-2006": settings.initiation_decision_scr_2006_months,
+            "complete_review:scr-2006": settings.complete_review_scr_2006_months,
+        },
+    )
 
 
 class ReviewFacts:
@@ -72,7 +80,7 @@ class ReviewFacts:
             for key, value in self.data["incident"].items()
             if key.endswith("_on") or key in ("nature", "abuse_or_neglect")
         }
-        kept = {key: value for key, value in self.data.items() if "child" not in key}
+        kept = {key: value for key, value in self.data.items() if "child" not in key and key not in RECORD_FACTS}
         return orjson.dumps(dict(sorted((kept | {"incident": incident}).items()))).decode()
 
     # ---- what the read models ask -----------------------------------------------------------
@@ -206,6 +214,8 @@ def _review(facts: dict[str, Any], event_type: str, data: dict[str, Any], versio
     if stage is not None:
         changes["stage"] = str(stage)  # the table's Stage, stored as its value
     facts.update(changes)
+    if event_type == "Disposed":  # what the read models folded of the personal data goes with it
+        withhold_facts(facts, Withheld.DISPOSED)
     return not changes.keys() <= _UNDATED
 
 
@@ -248,8 +258,9 @@ def _corrected(facts: dict[str, Any], _event_type: str, data: dict[str, Any], _v
             entry = list(entries[str(version)])
             entry[int(index)] = data["value"]
             facts[fact] = {**entries, str(version): entry}
-        elif part in facts:  # a copy: the notification's decoded data is shared with other projections
-            facts[part] = {**facts[part], name: data["value"]}
+        elif name.partition(".")[0] in facts:  # a copy: the notification's decoded data is shared with others
+            head, *path = name.split(".")
+            facts[head] = with_path(facts[head], path, data["value"])
         else:  # stored without child details
             continue
         moved = True

@@ -201,42 +201,64 @@ def search(
     to_on: date | None = None,
     kind: str | None = None,
     limit: int = 50,
-) -> list[dict[str, Any]]:
-    """Ranked matches (best first) with highlighted snippets; without words, the filtered documents newest first."""
+    offset: int = 0,
+) -> dict[str, Any]:
+    """One page of ranked matches (best first) with highlighted snippets, and `total`, the number of matches
+    on every page; without words, the filtered documents newest first. A page holds at most MAX_RESULTS."""
     clauses, params = _filters(board_id=board_id, theme=theme, regime=regime, from_on=from_on, to_on=to_on, kind=kind)
     terms = words(query)
-    limit = max(1, min(limit, MAX_RESULTS))
+    page = [max(1, min(limit, MAX_RESULTS)), max(0, offset)]
     select = (
         "d.review_id, r.board_id, r.case_ref, r.regime, r.notified_on, d.kind, d.ref, "
-        "COALESCE(d.themes, r.themes), d.body"
+        "COALESCE(d.themes, r.themes) AS themes, d.body"
     )
     join = "JOIN search_reviews r ON r.review_id = d.review_id"
     where = "".join(f" AND {clause}" for clause in clauses)
+    # Each query answers the page's rows, each with the total of matches (a window over the one scan that ranks;
+    # FTS5 allows no window beside bm25, so SQLite counts apart when the page is not the whole answer).
     if not terms:
-        cursor.execute(
-            f"SELECT {select}, 0, NULL FROM search_docs d {join} WHERE 1 = 1{where} "
-            "ORDER BY r.notified_on DESC, d.doc_id LIMIT %s",
-            [*params, limit],
+        matched, match_params = f"FROM search_docs d {join} WHERE 1 = 1{where}", params
+        ranked = (
+            f"SELECT {select}, 0, NULL, COUNT(*) OVER () {matched} "
+            "ORDER BY r.notified_on DESC, d.doc_id LIMIT %s OFFSET %s"
         )
+        ranked_params = [*match_params, *page]
     elif isinstance(cursor, SqliteCursor):
-        match = " ".join(f'"{term}"' for term in terms)
-        cursor.execute(
-            f"SELECT {select}, -bm25(search_fts), snippet(search_fts, 0, %s, %s, ' … ', 24) "
-            f"FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid {join} "
-            f"WHERE search_fts MATCH %s{where} ORDER BY bm25(search_fts), d.doc_id LIMIT %s",
-            [START, STOP, match, *params, limit],
+        matched = (
+            f"FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid {join} WHERE search_fts MATCH %s{where}"
         )
+        match_params = [" ".join(f'"{term}"' for term in terms), *params]
+        ranked = (
+            f"SELECT {select}, -bm25(search_fts), snippet(search_fts, 0, %s, %s, ' … ', 24), NULL "
+            f"{matched} ORDER BY bm25(search_fts), d.doc_id LIMIT %s OFFSET %s"
+        )
+        ranked_params = [START, STOP, *match_params, *page]
     else:
         headline = (
             f'StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
         )
-        cursor.execute(
-            f"SELECT {select}, ts_rank_cd(d.tsv, q.query), ts_headline('english', d.body, q.query, %s) "
-            f"FROM search_docs d {join}, plainto_tsquery('english', %s) q(query) "
-            f"WHERE d.tsv @@ q.query{where} ORDER BY 10 DESC, d.doc_id LIMIT %s",
-            [headline, " ".join(terms), *params, limit],
+        matched = f"FROM search_docs d {join}, plainto_tsquery('english', %s) q(query) WHERE d.tsv @@ q.query{where}"
+        match_params = [" ".join(terms), *params]
+        # The page is ranked first and highlighted after: ts_headline (costly) runs for its rows only.
+        ranked = (
+            "SELECT review_id, board_id, case_ref, regime, notified_on, kind, ref, themes, body, rank, "
+            "ts_headline('english', body, query, %s), total FROM ("
+            f"SELECT {select}, d.doc_id, ts_rank_cd(d.tsv, q.query) AS rank, COUNT(*) OVER () AS total, "
+            f"q.query AS query {matched} ORDER BY rank DESC, d.doc_id LIMIT %s OFFSET %s) page "
+            "ORDER BY rank DESC, doc_id"
         )
-    return [_result(row) for row in cursor.fetchall()]
+        ranked_params = [headline, *match_params, *page]
+    cursor.execute(ranked, ranked_params)
+    rows = cursor.fetchall()
+    results = [_result(row[:-1]) for row in rows]
+    if rows and rows[0][-1] is not None:
+        total = int(rows[0][-1])
+    elif page[1] == 0 and len(rows) < page[0]:
+        total = len(rows)  # the first page holds every match
+    else:  # a page past the end, or SQLite's full-text matches: count them apart
+        cursor.execute(f"SELECT COUNT(*) {matched}", match_params)
+        total = int(cursor.fetchone()[0])
+    return {"total": total, "limit": page[0], "offset": page[1], "results": results}
 
 
 def _filters(

@@ -6,16 +6,21 @@ DfE's conventions (DOMAIN.md section 9):
   October-December, Q4 January-March.
 - One child per notification: the *statistics child* (`statistics_child`, the first listed by default).
 - Two measures, named apart: `notifications_dfe` (every notification received) and
-  `notifications_panel` (the Panel's count: without deaths of looked-after children where abuse or
-  neglect is not suspected, which are notified but not the Panel's to review).
+  `notifications_panel` (the Panel's count: notifications with abuse or neglect known or suspected, the ones
+  with a rapid review, domain.rules.rapid_review_applies; a looked-after child's death without suspected abuse
+  or neglect is notified but not the Panel's to review).
 - National and local authority counts are unrounded; regional counts are rounded to the nearest 10
   (halves up). `c` marks a suppressed figure: a local-authority count of a child characteristic below
-  SUPPRESS_BELOW (a total or a count by nature is never suppressed). `x` marks a figure not available:
+  SUPPRESS_BELOW (a total or a count by nature is never suppressed), and, by secondary suppression
+  (projections/suppression.py), as many other figures as keep each suppressed one from being worked out
+  from the totals: across a breakdown's categories (against the authority's total), across the quarters
+  (against the year) and, in the national reading, across local authorities (against England). Each
+  measure is protected on its own. `x` marks a figure not available:
   a characteristic first collected in the second wave (child in need plan, known to agencies, placement
   type) where no notification in the cell recorded it.
 - The local authority of a count is the notifying board's local authority; its codes and region come
-  from projections/data/local_authorities.csv (an authority not listed keeps its name, with codes and
-  region `x`).
+  from projections/data/local_authorities.csv, England's 153 local authorities as DfE publishes them (source
+  in projections/data/README.md; an authority not listed keeps its name, with codes and region `x`).
 
 Only aggregate counts leave this module: no child's details are answered, to anyone.
 """
@@ -33,6 +38,8 @@ from typing import Any
 
 import orjson
 
+from domain.rules import rapid_review_applies
+from projections import suppression
 from projections.base import LogEvent
 from projections.storage import Cursor
 
@@ -62,8 +69,8 @@ CSV_COLUMNS = (
 MEASURES = {
     "notifications_dfe": "Serious incident notifications received (DfE count)",
     "notifications_panel": (
-        "Notifications for the Child Safeguarding Practice Review Panel: the DfE count without deaths of "
-        "looked-after children where abuse or neglect is not suspected"
+        "Notifications for the Child Safeguarding Practice Review Panel: the DfE count of those with abuse or "
+        "neglect known or suspected (a looked-after child's death without it is notified but not the Panel's)"
     ),
 }
 # The notification fields kept (never the incident's description): enough to count, and to correct.
@@ -244,7 +251,7 @@ def _correct(cursor: Cursor, review_id: str, field: str, value: Any) -> None:
 def local_authorities() -> dict[str, dict[str, str]]:
     """Normalised name to the authority's DfE codes and region."""
     text = resources.files("projections").joinpath("data/local_authorities.csv").read_text(encoding="utf-8")
-    return {_normalised(row["la_name"]): row for row in csv.DictReader(io.StringIO(text))}
+    return {_key(row["la_name"]): row for row in csv.DictReader(io.StringIO(text))}
 
 
 _NOISE = re.compile(
@@ -257,9 +264,15 @@ def _normalised(name: str) -> str:
     return " ".join(re.sub(r"[^a-z ]", " ", text).split())
 
 
+def _key(name: str) -> str:
+    """The name without the words councils add; a name that is nothing but such words (City of London) is kept
+    whole, so that no other name left empty by the stripping can match it."""
+    return _normalised(name) or " ".join(name.lower().split())
+
+
 def authority(name: str) -> dict[str, str]:
     """DfE's codes and region of a local authority named as a board registered it; `x` where not listed."""
-    found = local_authorities().get(_normalised(name))
+    found = local_authorities().get(_key(name))
     if found is not None:
         return dict(found)
     return {"la_name": name, "old_la_code": "x", "new_la_code": "x", "region_code": "x", "region_name": "x"}
@@ -313,6 +326,7 @@ def notification_statistics(
         for quarter in ("Total", *QUARTERS):
             cell = [n for n in members if quarter == "Total" or n["quarter"] == quarter]
             rows.extend(_cell_rows(time_period, geography, quarter, cell, wanted))
+    _publish(rows, national=board_id is None)
     return {
         "reporting_year": reporting_year,
         "time_period": time_period,
@@ -322,7 +336,8 @@ def notification_statistics(
         "notifications_panel": sum(1 for n in notifications if n["panel"]),
         "conventions": {
             "national": "unrounded",
-            "local_authority": f"unrounded; a child characteristic count of 1 to {SUPPRESS_BELOW - 1} is c",
+            "local_authority": f"unrounded; a child characteristic count of 1 to {SUPPRESS_BELOW - 1} is c, and "
+            "others are c as well where the totals would give a c away (secondary suppression)",
             "regional": "rounded to the nearest 10",
             "c": "suppressed",
             "x": "not available",
@@ -338,10 +353,11 @@ def _counted(board_id: str, notified_on: str, fields: dict[str, Any]) -> dict[st
     child = children[index] if 0 <= index < len(children) else children[0]
     incident = fields["incident"]
     day = date.fromisoformat(notified_on)
-    lac_death_without_abuse = incident["nature"] == "looked_after_death" and incident["abuse_or_neglect"] == (
-        "not_suspected"
-    )
-    counted = {"board_id": board_id, "quarter": quarter_of(day), "panel": not lac_death_without_abuse}
+    counted = {
+        "board_id": board_id,
+        "quarter": quarter_of(day),
+        "panel": rapid_review_applies(incident["abuse_or_neglect"]),
+    }
     for topic, _, classify, new_field in BREAKDOWNS:
         counted[topic] = classify(child, incident)
         counted[f"{topic}:recorded"] = new_field is None or child.get(new_field) is not None
@@ -393,7 +409,8 @@ def _cell_rows(
             categories: tuple[str, ...] = (TOTAL,)
         else:
             categories = next(c for t, c, _, _ in BREAKDOWNS if t == topic)
-        available = topic == TOTAL or any(n[f"{topic}:recorded"] for n in cell)
+        # an empty cell counts 0 of everything; `x` only where notifications exist and none recorded the field
+        available = topic == TOTAL or not cell or any(n[f"{topic}:recorded"] for n in cell)
         for category in categories:
             members = [n for n in cell if topic == TOTAL or n[topic] == category]
             rows.append(
@@ -401,22 +418,50 @@ def _cell_rows(
                     **base,
                     "breakdown_topic": topic,
                     "breakdown": category,
-                    "notifications_dfe": _shown(len(members), level, topic, available),
-                    "notifications_panel": _shown(sum(1 for n in members if n["panel"]), level, topic, available),
+                    "notifications_dfe": len(members) if available else "x",
+                    "notifications_panel": sum(1 for n in members if n["panel"]) if available else "x",
                 }
             )
     return rows
 
 
-def _shown(count: int, level: str, topic: str, available: bool) -> int | str:
-    """A count as DfE publishes it at this level: regional rounded, small characteristic counts of an LA `c`."""
-    if not available:
-        return "x"
-    if level == "Regional":
-        return round_regional(count)
-    if level == "Local authority" and topic not in (TOTAL, "Nature of incident") and 0 < count < SUPPRESS_BELOW:
-        return "c"
-    return count
+_UNSUPPRESSED = (TOTAL, "Nature of incident")
+
+
+def _publish(rows: list[dict[str, Any]], *, national: bool) -> None:
+    """The true counts as DfE publishes them, in place: regional rounded; a local authority's characteristic
+    counts of 1 to 5 `c` and, by secondary suppression, the figures that would give a `c` away."""
+    protected = [
+        i
+        for i, row in enumerate(rows)
+        if row["geographic_level"] == "Local authority" and row["breakdown_topic"] not in _UNSUPPRESSED
+    ]
+    lines = _lines(rows, protected, national=national)
+    for measure in MEASURES:
+        counts = {i: rows[i][measure] for i in protected if rows[i][measure] != "x"}
+        primary = {i for i, count in counts.items() if 0 < count < SUPPRESS_BELOW}
+        unavailable = {i for i in protected if rows[i][measure] == "x"}
+        for i in primary | suppression.secondary(lines, counts, primary, unavailable):
+            rows[i][measure] = "c"
+        for row in rows:
+            if row["geographic_level"] == "Regional" and row[measure] != "x":
+                row[measure] = round_regional(row[measure])
+
+
+def _lines(rows: list[dict[str, Any]], protected: list[int], *, national: bool) -> list[list[int]]:
+    """Sets of a local authority's suppressible cells that add up to a published total: a breakdown's categories
+    (the authority's total), a category's quarters and year (Q1 + ... + Q4 = year) and, nationally, every
+    authority's same cell (England's)."""
+    lines: dict[tuple[Any, ...], list[int]] = {}
+    for i in protected:
+        row = rows[i]
+        la = (row["region_code"], row["old_la_code"], row["new_la_code"], row["la_name"])
+        topic, category, quarter = row["breakdown_topic"], row["breakdown"], row["quarter"]
+        lines.setdefault(("categories", *la, topic, quarter), []).append(i)
+        lines.setdefault(("quarters", *la, topic, category), []).append(i)
+        if national:
+            lines.setdefault(("authorities", topic, category, quarter), []).append(i)
+    return list(lines.values())
 
 
 def as_csv(statistics: dict[str, Any]) -> str:

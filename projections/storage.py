@@ -3,9 +3,12 @@ a small database handle for our own tables (projections, idempotency, audit) on 
 
 from __future__ import annotations
 
+import functools
+import select
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
@@ -15,7 +18,7 @@ import orjson
 import psycopg
 from eventsourcing.persistence import InterfaceError, Mapper, OperationalError, StoredEvent, Transcoder
 from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.utils import get_topic, resolve_topic, retry
+from eventsourcing.utils import get_topic, resolve_topic
 from psycopg_pool import ConnectionPool
 from pydantic import BaseModel
 
@@ -45,20 +48,36 @@ class PydanticMapper(Mapper[Any]):
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version
+        topic = get_topic(type(domain_event))
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
-            topic=get_topic(type(domain_event)),
-            state=self.transcoder.encode(state),
+            topic=topic,
+            state=self.transcoder.encode(
+                self.sealed(state, topic, domain_event.originator_id, domain_event.originator_version)
+            ),
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        state = self.transcoder.decode(stored_event.state)
+        state = self.opened(
+            self.transcoder.decode(stored_event.state),
+            stored_event.topic,
+            stored_event.originator_id,
+            stored_event.originator_version,
+        )
         cls = resolve_topic(stored_event.topic)
         upcast(cls, state)
         return cls(
             originator_id=stored_event.originator_id, originator_version=stored_event.originator_version, **state
         )
+
+    def sealed(self, state: dict[str, Any], topic: str, originator_id: Any, version: int) -> dict[str, Any]:
+        """The state as stored: here as it is (projections/sealing.py seals its personal fields)."""
+        return state
+
+    def opened(self, state: dict[str, Any], topic: str, originator_id: Any, version: int) -> dict[str, Any]:
+        """The state as read back: here as stored (projections/sealing.py opens sealed fields)."""
+        return state
 
 
 def upcast(cls: type, state: dict[str, Any]) -> None:
@@ -73,16 +92,52 @@ def upcast(cls: type, state: dict[str, Any]) -> None:
 # five-second pool wait (about 50 s): each wait for a connection is bounded, and a call is tried twice.
 STORE_CONNECT_WAIT_SECONDS = 2  # the library's pool wait for a connection (it takes whole seconds)
 STORE_ATTEMPTS = 2
+STORE_RETRY_WAIT_SECONDS = 0.2
 OUR_POOL_WAIT_SECONDS = 3.0  # our own tables' pool (read models, idempotency, audit)
 
-F = TypeVar("F")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _prompt(method: F) -> F:
-    """The library's recorder method with our bounded retries instead of its ten."""
+    """The library's recorder method with our bounded retries instead of its ten.
+
+    No connection is pinged when it leaves the pool (POSTGRES_PRE_PING is off: a round trip on every call).
+    Instead, a call that fails on a connection has the pool check its idle connections once before the retry:
+    a restarted server leaves every pooled connection dead, and they are all replaced at once, so the retry
+    (and the calls after it) get live ones, while a server still down fails the retry within the pool wait."""
     undecorated = getattr(method, "__wrapped__", method)
-    prompt: F = retry((InterfaceError, OperationalError), max_attempts=STORE_ATTEMPTS, wait=0.2)(undecorated)
-    return prompt
+
+    @functools.wraps(undecorated)
+    def prompt(recorder: PostgresApplicationRecorder, *args: Any, **kwargs: Any) -> Any:
+        for attempt in range(1, STORE_ATTEMPTS + 1):
+            try:
+                return undecorated(recorder, *args, **kwargs)
+            except (InterfaceError, OperationalError):
+                if attempt == STORE_ATTEMPTS:
+                    raise
+                recorder.datastore.pool.check()
+                time.sleep(STORE_RETRY_WAIT_SECONDS)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    return cast(F, prompt)
+
+
+def idle_connection_check(conn: psycopg.Connection[Any]) -> None:
+    """A pool's check of a connection on its way out, without a round trip: refuse one that is closed, or whose
+    socket has something to read while idle (a server that shut down or ended the session sends its notice
+    and closes, so the socket turns readable). A connection cut without a word still fails its first query,
+    as it would have with a ping."""
+    if not conn.closed and not conn.broken and not _readable(conn.fileno()):
+        return
+    conn.close()  # closed, the pool discards it and opens another (an open one would be handed back to it)
+    raise psycopg.OperationalError("the connection was closed, or the server has ended its session")
+
+
+def _readable(fd: int) -> bool:
+    """Whether a socket has something to read (or was closed) now; poll, as select cannot watch fds past 1023."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
 
 
 class PromptPostgresRecorder(PostgresApplicationRecorder):
@@ -144,7 +199,7 @@ class DatabaseUrl:
             "POSTGRES_POOL_SIZE": "8",
             "POSTGRES_MAX_OVERFLOW": "8",
             "POSTGRES_CONNECT_TIMEOUT": str(STORE_CONNECT_WAIT_SECONDS),
-            "POSTGRES_PRE_PING": "y",
+            "POSTGRES_PRE_PING": "n",  # no round trip per checkout: _prompt checks the pool after a failure
             "APPLICATION_RECORDER_TOPIC": get_topic(PromptPostgresRecorder),
         }
         if self.schema:
@@ -211,7 +266,7 @@ class Database:
                 max_size=pool_size,
                 open=True,
                 timeout=OUR_POOL_WAIT_SECONDS,
-                check=ConnectionPool.check_connection,
+                check=idle_connection_check,
             )
         else:
             private_sqlite_store(self.url.path)
@@ -236,12 +291,20 @@ class Database:
             raise
         sqlite.commit()
 
+    @contextmanager
+    def sqlite_outside_transactions(self) -> Iterator[Callable[[str], list[Any]]]:
+        """SQLite statements that cannot run in a transaction (a WAL checkpoint), answering their rows."""
+        sqlite = self._sqlite_connection()
+        yield lambda sql: sqlite.execute(sql).fetchall()
+
     def _sqlite_connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.url.path, timeout=30, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # Deleted and overwritten content is zeroed, not left in free pages: disposal (projections/disposal.py).
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
         return conn
 

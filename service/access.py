@@ -35,7 +35,7 @@ def for_reader(actor: Actor, row: dict[str, Any]) -> dict[str, Any]:
     """The row as this reader may see it: the national panel never sees a child's details.
 
     A hold's reference is free text a board writes about the case (an inquest names the child), so the
-    panel sees each hold's kind and dates but not its reference."""
+    panel sees each hold's kind and dates but not its reference; nor redacted items or family-impact notes."""
     if actor.role is not Role.NATIONAL_PANEL:
         return row
     shown = {key: value for key, value in row.items() if not key.startswith("child_") and key != "children"}
@@ -43,6 +43,22 @@ def for_reader(actor: Actor, row: dict[str, Any]) -> dict[str, Any]:
         shown["active_legal_holds"] = [
             {key: value for key, value in hold.items() if key != "reference"} for hold in shown["active_legal_holds"]
         ]
+    if shown.get("process"):
+        shown["process"] = without_free_text(shown["process"])
+    return shown
+
+
+def without_free_text(process: dict[str, Any]) -> dict[str, Any]:
+    """A review's process facts without what a board wrote about the case: a redacted item says what names
+    the child or family, the family-impact note speaks of the family (issue 13)."""
+    shown = dict(process)
+    shown["redactions"] = [
+        {key: value for key, value in entry.items() if key != "item"} for entry in process.get("redactions") or ()
+    ]
+    if process.get("family_impact_check"):
+        shown["family_impact_check"] = {
+            key: value for key, value in process["family_impact_check"].items() if key != "note"
+        }
     return shown
 
 

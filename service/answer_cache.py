@@ -32,3 +32,8 @@ class AnswerCache:
             while len(self._answers) > self._size:
                 self._answers.popitem(last=False)
         return answer
+
+    def clear(self) -> None:
+        """Forget every answer (after a disposal: an answer may hold a copy of the disposed personal data)."""
+        with self._lock:
+            self._answers.clear()

@@ -14,6 +14,7 @@ from service.api import (
     routes_learning,
     routes_ops,
     routes_reads,
+    routes_records,
     routes_reports,
     routes_review_commands,
 )
@@ -45,9 +46,11 @@ def create_app(settings: Settings) -> FastAPI:
         registry.register(ProjectionCollector(services.engine.status))
         if settings.runs_projections_in_process:
             services.engine.start_in_background()
+        services.access_log.start()
         try:
             yield
         finally:
+            services.access_log.stop()  # flushes what is still queued
             if settings.runs_projections_in_process:
                 services.engine.stop()
             services.app.close()
@@ -84,6 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
         routes_audit,
         routes_learning,
         routes_reports,
+        routes_records,
     ):
         api.include_router(module.router)
     install_dashboard(api)

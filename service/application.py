@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 from uuid import UUID
 
@@ -15,12 +16,16 @@ from pydantic import JsonValue
 from domain.base import Aggregate, Context
 from domain.board import Board, board_uuid
 from domain.errors import Duplicate, NotFound, UnknownReference, VersionConflict
+from domain.inquiry_hold import INQUIRY_HOLDS_ID, InquiryHold, InquiryHolds
 from domain.learning_action import LearningAction
-from domain.permissions import acts_on_action, require_permitted, sees_board
+from domain.permissions import acts_on_action, require_permitted, require_read, sees_board
+from domain.retention import RetentionSchedule
 from domain.review import CaseReview, review_id_for
 from domain.review_values import Child, Incident
-from domain.values import CostCategory, CostEntryKind, Regime
-from projections.storage import DatabaseUrl, OrjsonTranscoder, PydanticMapper
+from domain.values import Actor, CostCategory, CostEntryKind, LinkKind, Regime
+from projections.data_keys import DataKeys, open_data_keys
+from projections.sealing import SealingMapper
+from projections.storage import DatabaseUrl
 from projections.streams import notifications_of
 
 A = TypeVar("A", bound=Aggregate)
@@ -47,9 +52,22 @@ class CaseReviews(Application[UUID]):
     """Serious case reviews, learning actions and boards, stored as events."""
 
     name = "CaseReviews"
+    # The retention schedule in force (SCR_RETENTION_CLASSES, service.settings; set by open_application).
+    retention = RetentionSchedule()
+
+    def __init__(self, env: Mapping[str, str] | None = None, keys: DataKeys | None = None) -> None:
+        # Each review's personal fields are sealed with its data key (projections/sealing.py); without
+        # `keys` (the in-memory property tests) events are stored as they are.
+        self.keys = keys
+        super().__init__(env=env)
 
     def construct_mapper(self) -> Mapper[UUID]:
-        return PydanticMapper(transcoder=OrjsonTranscoder())
+        return SealingMapper(self.keys)
+
+    def close(self) -> None:
+        super().close()
+        if self.keys is not None:
+            self.keys.db.close()
 
     # ---- boards -------------------------------------------------------------------------------
 
@@ -178,6 +196,64 @@ class CaseReviews(Application[UUID]):
         )
         return self._save(review)
 
+    def link_review(
+        self,
+        ctx: Context,
+        review_id: UUID,
+        *,
+        kind: LinkKind,
+        other_review_id: UUID | None,
+        external_ref: str | None,
+        linked_on: date,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Link a review to another: one of this service's, which must exist and be the caller's to see (another
+        board's review is named by `external_ref`), or one kept elsewhere (a DHR, a SAR, a national review)."""
+        review = self._permitted_review(ctx, CaseReview.link_review, review_id)
+        if other_review_id is not None:
+            try:
+                self.review(ctx, other_review_id)
+            except NotFound:
+                raise UnknownReference(
+                    f"no review {other_review_id} of this board: name another board's review by external_ref",
+                    field="other_review_id",
+                ) from None
+        self._require_version(review, expected_version)
+        review.link_review(
+            ctx, kind=kind, other_review_id=other_review_id, external_ref=external_ref, linked_on=linked_on, note=note
+        )
+        return self._save(review)
+
+    def dispose(
+        self, ctx: Context, review_id: UUID, *, on: date, rationale: str, expected_version: int | None = None
+    ) -> CommandResult:
+        """Dispose of a review's personal data (chair), checked against the inquiry holds in the store as they
+        stand: the register records the disposal in the same transaction (domain.inquiry_hold), so a hold
+        placed meanwhile makes one of the two a conflict, never a disposal under a hold."""
+        review = self._permitted_review(ctx, CaseReview.dispose, review_id)
+        self._require_version(review, expected_version)
+        register = self._inquiry_register(ctx)
+        review.dispose(
+            ctx, on=on, rationale=rationale, schedule=self.retention, holds=register.covering(review.board_id)
+        )
+        register.clear_disposal(ctx, review_id=review_id, board_id=review.board_id, disposed_on=on)
+        return self._save(review, also=register)
+
+    def set_retention_class(
+        self, ctx: Context, review_id: UUID, *, retention_class: str, on: date, expected_version: int | None = None
+    ) -> CommandResult:
+        """Keep a review under a class of the retention schedule in force (chair)."""
+        return self.act_on_review(
+            ctx,
+            CaseReview.set_retention_class,
+            review_id,
+            expected_version,
+            retention_class=retention_class,
+            on=on,
+            schedule=self.retention,
+        )
+
     def review(self, ctx: Context, review_id: UUID) -> CaseReview:
         """A review the actor may see; another board's review is NotFound, never Forbidden."""
         review = self._get(CaseReview, review_id, f"review {review_id} not found")
@@ -251,6 +327,62 @@ class CaseReviews(Application[UUID]):
             raise NotFound(f"learning action {action_id} not found")
         return action
 
+    # ---- inquiry holds (domain.inquiry_hold) ---------------------------------------------------
+
+    def place_inquiry_hold(
+        self,
+        ctx: Context,
+        *,
+        name: str,
+        boards: tuple[str, ...] | None,
+        placed_on: date,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Place an inquiry's "do not destroy" hold on registered boards, or on every board (None) (admin)."""
+        _permit(ctx, CaseReviews.place_inquiry_hold)
+        register = self._inquiry_register(ctx)
+        self._require_version(register, expected_version)
+        for board_id in boards or ():
+            try:
+                self.board(board_id)
+            except NotFound:
+                raise UnknownReference(f"board {board_id} is not registered", field="boards") from None
+        hold_id = register.place_hold(ctx, name=name, boards=boards, placed_on=placed_on)
+        return self._save(register, hold_id)
+
+    def lift_inquiry_hold(
+        self, ctx: Context, hold_id: UUID, *, lifted_on: date, expected_version: int | None = None
+    ) -> CommandResult:
+        """Lift an inquiry hold (admin)."""
+        _permit(ctx, CaseReviews.lift_inquiry_hold)
+        register = self._inquiry_register(ctx)
+        self._require_version(register, expected_version)
+        register.lift_hold(ctx, hold_id=hold_id, lifted_on=lifted_on)
+        return self._save(register)
+
+    def inquiry_holds(self, actor: Actor) -> list[InquiryHold]:
+        """The holds the actor may see, read from the store (not a read model): every hold for the admin,
+        those covering its own board for a board's chair or auditor."""
+        require_read(actor, "inquiry_holds")
+        return self.inquiry_holds_covering(actor.board)
+
+    def inquiry_holds_covering(self, board_id: str | None) -> list[InquiryHold]:
+        """The holds covering a board (None: every hold), lifted ones included, as the store holds them now."""
+        register = self._stored_register()
+        if register is None:
+            return []
+        return list(register.holds.values()) if board_id is None else register.covering(board_id)
+
+    def _stored_register(self) -> InquiryHolds | None:
+        try:
+            return self._get(InquiryHolds, INQUIRY_HOLDS_ID, "no inquiry holds")
+        except NotFound:
+            return None
+
+    def _inquiry_register(self, ctx: Context) -> InquiryHolds:
+        """The store's register of inquiry holds; a new one (saved with its first event) if none is stored."""
+        return self._stored_register() or InquiryHolds.open(ctx)
+
     # ---- the unit of work ---------------------------------------------------------------------
 
     def _permitted_review(self, ctx: Context, command: Callable[..., object], review_id: UUID) -> CaseReview:
@@ -273,27 +405,43 @@ class CaseReviews(Application[UUID]):
         if expected is not None and aggregate.version != expected:
             raise VersionConflict(f"expected version {expected}, but it is at version {aggregate.version}")
 
-    def _save(self, aggregate: Aggregate, created: UUID | None = None) -> CommandResult:
+    def _save(
+        self, aggregate: Aggregate, created: UUID | None = None, *, also: Aggregate | None = None
+    ) -> CommandResult:
+        """Save the aggregate's new events (and `also`'s, in the same transaction); answer for the aggregate."""
         return self._store(
             aggregate,
             created,
             VersionConflict("another command changed this record first; read it again and retry"),
+            also,
         )
 
     def _save_new(self, aggregate: Aggregate, duplicate: str) -> CommandResult:
         return self._store(aggregate, None, Duplicate(duplicate))
 
-    def _store(self, aggregate: Aggregate, created: UUID | None, conflict: Exception) -> CommandResult:
-        pending = list(aggregate.pending_events)
+    def _store(
+        self, aggregate: Aggregate, created: UUID | None, conflict: Exception, also: Aggregate | None = None
+    ) -> CommandResult:
+        together = [aggregate] if also is None else [also, aggregate]  # the answered aggregate's events last
+        pending = [list(each.pending_events) for each in together]
         try:
-            recordings = self.save(aggregate)
+            recordings = self.save(*together)
         except IntegrityError:
-            position = self._position_if_recorded(pending)
-            if position is None:
+            positions = [self._position_if_recorded(events) for events in pending]
+            recorded = positions[-1]
+            if recorded is None or None in positions:
                 raise conflict from None
+            position = recorded
         else:
             position = recordings[-1].notification.id
+        self._destroy_disposed_keys(pending[-1], position)
         return CommandResult(id=aggregate.id, version=aggregate.version, position=position, created=created)
+
+    def _destroy_disposed_keys(self, events: list[Any], position: int) -> None:
+        """A disposal destroys the review's data key as soon as it is stored (the disposal read model does it
+        too, in case this process stops first: projections/disposal.py)."""
+        if self.keys is not None and any(isinstance(event, CaseReview.Disposed) for event in events):
+            self.keys.destroy_now(events[-1].originator_id, position)
 
     def _position_if_recorded(self, pending: list[Any]) -> int | None:
         """After a conflict, whether the store holds these very events, byte for byte: then the commit went
@@ -320,6 +468,20 @@ def _permit(ctx: Context, command: Callable[..., object]) -> None:
     require_permitted(ctx.actor, command.__name__)
 
 
-def open_application(url: str, *, fast_inserts: bool = False) -> CaseReviews:
-    """The application on the store a database URL names (tables are created if missing)."""
-    return CaseReviews(env=DatabaseUrl(url).event_store_env(fast_inserts=fast_inserts))
+def open_application(
+    url: str,
+    *,
+    fast_inserts: bool = False,
+    retention: RetentionSchedule | None = None,
+    master_key: Path | None = None,
+    keys: DataKeys | None = None,
+) -> CaseReviews:
+    """The application on the store a database URL names (tables are created if missing), keeping reviews
+    under a retention schedule (the defaults of domain.retention unless given), sealing personal fields with
+    data keys wrapped by the master key (`master_key`, SCR_MASTER_KEY, or the embedded store's own)."""
+    app = CaseReviews(
+        env=DatabaseUrl(url).event_store_env(fast_inserts=fast_inserts), keys=keys or open_data_keys(url, master_key)
+    )
+    if retention is not None:
+        app.retention = retention
+    return app

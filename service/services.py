@@ -12,8 +12,10 @@ from fastapi import Depends, Request
 
 from projections.catalog import read_models
 from projections.engine import ProjectionEngine
+from projections.personal_copies import align_with_master_key
 from projections.storage import Database, DatabaseUrl
 from service import feed_tokens, idempotency, sign_in_codes, tokens
+from service.access_log import AccessLog
 from service.answer_cache import AnswerCache
 from service.application import CaseReviews, open_application
 from service.settings import Settings
@@ -29,6 +31,7 @@ class ServiceObjects:
     engine: ProjectionEngine
     settings: Settings
     tokens: TokenVerifier
+    access_log: AccessLog  # who read what: queued here, appended in batches off the request path
     answers: AnswerCache = field(default_factory=AnswerCache)
 
 
@@ -38,17 +41,28 @@ def open_services(settings: Settings) -> ServiceObjects:
     The engine's setup also rebuilds each read model whose schema version changed in this release, or
     waits while another process does: the process serves only read models of its own release's shape."""
     with schema_lock(settings):
-        app = open_application(settings.url, fast_inserts=settings.fast_inserts)
+        app = open_application(
+            settings.url,
+            fast_inserts=settings.fast_inserts,
+            retention=settings.retention,
+            master_key=settings.master_key,
+        )
         db = Database(settings.url)
         with db.transaction() as cursor:
             idempotency.create_table(cursor)
             tokens.create_table(cursor)
             sign_in_codes.create_table(cursor)
             feed_tokens.create_table(cursor)
-        engine = ProjectionEngine(app.recorder, db, read_models(settings))
+        access_log = AccessLog(db, settings)
+        access_log.create_tables()
+        engine = ProjectionEngine(app.recorder, db, read_models(settings), keys=app.keys)
         engine.setup()
+        if settings.runs_projections_in_process and app.keys is not None:
+            align_with_master_key(engine, app.keys)  # no master key: the copies of personal data are dropped
     verifier = TokenVerifier(settings.token_secret, tokens.lifetimes_of(settings), tokens.RevocationList(db))
-    return ServiceObjects(app=app, db=db, engine=engine, settings=settings, tokens=verifier)
+    services = ServiceObjects(app=app, db=db, engine=engine, settings=settings, tokens=verifier, access_log=access_log)
+    engine.after_disposal.append(services.answers.clear)
+    return services
 
 
 # Any fixed number: PostgreSQL advisory locks are named by integers.

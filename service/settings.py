@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, model_validator
 
+from domain.retention import RetentionSchedule
 from projections.settings import StoreSettings
+from service.retention_classes import load_retention_schedule
 from service.signing_secret import generated_secret, secret_weakness
 
 
@@ -41,6 +44,9 @@ class Settings(StoreSettings):
     max_header_section_bytes: int = Field(default=64 * 1024, ge=8 * 1024)
     keep_alive_seconds: float = Field(default=5.0, gt=0, le=300)
     max_connections: int = Field(default=1000, ge=1)
+    # Records management (issue 13): the retention schedule's TOML file; unset: domain.retention's defaults.
+    retention_classes: Path | None = None
+    _retention: RetentionSchedule = PrivateAttr(default_factory=RetentionSchedule)
 
     @model_validator(mode="after")
     def _refuse_weak_secrets(self) -> Settings:
@@ -52,6 +58,28 @@ class Settings(StoreSettings):
         if problem:
             raise ValueError(f"SCR_JWT_SECRET {problem}")
         return self
+
+    @model_validator(mode="after")
+    def _require_a_master_key(self) -> Settings:
+        """PostgreSQL deployments name the master key (the embedded store makes its own: projections/master_key.py)."""
+        if self.is_postgres and self.master_key is None:
+            raise ValueError(
+                "SCR_MASTER_KEY must name the master key file (32 random bytes as base64: `openssl rand -base64 32`) "
+                "when SCR_DATABASE_URL is PostgreSQL: it wraps every review's data key, and is never in the database"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _read_retention_schedule(self) -> Settings:
+        """Read the schedule once, at start: a bad file stops the process, naming the problem."""
+        if self.retention_classes is not None:
+            self._retention = load_retention_schedule(self.retention_classes)
+        return self
+
+    @property
+    def retention(self) -> RetentionSchedule:
+        """The retention classes in force (SCR_RETENTION_CLASSES, else the defaults of domain.retention)."""
+        return self._retention
 
     @property
     def uses_generated_secret(self) -> bool:

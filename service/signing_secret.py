@@ -8,10 +8,10 @@ restart keeps sessions valid."""
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-import stat
 from pathlib import Path
+
+from projections.private_files import made_once
 
 MIN_SECRET_BYTES = 32
 MIN_DISTINCT_CHARACTERS = 10
@@ -34,32 +34,9 @@ def secret_weakness(secret: str) -> str | None:
 
 def generated_secret(data_dir: Path) -> str:
     """The demo's own random secret, made on first use (0600 in a 0700 folder) and read back after."""
-    folder = data_dir / GENERATED_SECRET_FILE.parent
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
     path = data_dir / GENERATED_SECRET_FILE
-    if not path.exists():
-        _create_once(path, secrets.token_urlsafe(48))
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise ValueError(f"{path} is readable by others (mode {mode:o}): `chmod 600 {path}` or delete it")
-    secret = path.read_text().strip()
+    secret = made_once(path, lambda: (secrets.token_urlsafe(48) + "\n").encode()).decode().strip()
     problem = secret_weakness(secret)
     if problem:
         raise ValueError(f"the generated secret in {path} {problem}: delete the file to make a new one")
     return secret
-
-
-def _create_once(path: Path, secret: str) -> None:
-    """Write the file whole under a temporary name, then link it in place: two processes starting together
-    agree on one secret (the second link fails and that process reads the first's)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secret + "\n")
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from uuid import uuid4
 from domain.base import Context
 from domain.learning_action import LearningAction
 from domain.learning_values import DisseminationKind, MonitoringKind
+from domain.record_values import RedactionParty, RedactionReason
 from domain.review import CaseReview
 from domain.review_values import Child, Criteria, Incident
 from domain.values import (
@@ -102,6 +103,32 @@ def initiate(app: Any, rid: Any, *, board: str = BOARD, rationale: str, decided_
     )
 
 
+def set_up_khyra_ishaq(app: Any, rid: Any) -> None:
+    """Khyra Ishaq's review set up: terms of reference agreed 10 June 2008 (scope 2006 to her death on 17 May 2008),
+    an overview author commissioned 12 June 2008 by direct award for £12,000 (n/f: chosen for the tests)."""
+    app.act_on_review(
+        ctx(),
+        CaseReview.agree_terms_of_reference,
+        rid,
+        scope_from=date(2006, 1, 1),
+        scope_to=date(2008, 5, 17),
+        methodology="SCIE Learning Together",
+        equality_considerations="Home education; faith",
+        agreed_on=date(2008, 6, 10),
+    )
+    app.act_on_review(
+        ctx(),
+        CaseReview.commission_reviewer,
+        rid,
+        name="A. Reviewer",
+        role=ReviewerRole.OVERVIEW_AUTHOR,
+        procurement_route=ProcurementRoute.DIRECT_AWARD,
+        contract_value_pence=1_200_000,
+        independence_declared=True,
+        commissioned_on=date(2008, 6, 12),
+    )
+
+
 def record_every_event(app: Any) -> Any:
     """Drive one SCR through every kind of event (Khyra Ishaq's dates); returns the review id.
 
@@ -134,27 +161,7 @@ def record_every_event(app: Any) -> Any:
         advice="Agree an SCR is needed",
         received_on=date(2008, 6, 2),
     )
-    act(
-        ctx(),
-        CaseReview.agree_terms_of_reference,
-        rid,
-        scope_from=date(2006, 1, 1),
-        scope_to=date(2008, 5, 17),
-        methodology="SCIE Learning Together",
-        equality_considerations="Home education; faith",
-        agreed_on=date(2008, 6, 10),
-    )
-    act(
-        ctx(),
-        CaseReview.commission_reviewer,
-        rid,
-        name="A. Reviewer",
-        role=ReviewerRole.OVERVIEW_AUTHOR,
-        procurement_route=ProcurementRoute.DIRECT_AWARD,
-        contract_value_pence=1_200_000,
-        independence_declared=True,
-        commissioned_on=date(2008, 6, 12),
-    )
+    set_up_khyra_ishaq(app, rid)
     report = act(
         ctx(today=date(2008, 6, 13)),
         CaseReview.request_agency_report,
@@ -248,6 +255,23 @@ def record_every_event(app: Any) -> Any:
         media_interest="National",
         communications_plan="Joint statement",
         assessed_on=date(2010, 6, 20),
+    )
+    act(
+        ctx(),
+        CaseReview.record_redaction,
+        rid,
+        item="The name of the child's former school",
+        reason=RedactionReason.IDENTIFIES_CHILD,
+        agreed_with=(RedactionParty.POLICE, RedactionParty.FAMILY),
+        decided_on=date(2010, 6, 21),
+    )
+    act(
+        chair(),
+        CaseReview.check_family_impact,
+        rid,
+        on=date(2010, 6, 22),
+        family_consulted=True,
+        note="The child's grandmother met the chair",
     )
     act(
         ctx(),
@@ -531,6 +555,7 @@ def record_daniel_pelka(app: Any) -> Any:
         communications_plan="Joint statement",
         assessed_on=date(2013, 9, 2),
     )
+    act(chair(board), CaseReview.check_family_impact, rid, on=date(2013, 9, 3), family_consulted=False, note="")
     copies = (Recipient.OFSTED, Recipient.DFE)
     act(manager, CaseReview.send_pre_publication_copies, rid, recipients=copies, sent_on=date(2013, 9, 9))
     url = "https://example.org/daniel-pelka"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from collections.abc import Iterator
@@ -29,6 +30,22 @@ def postgres_schema_url() -> Iterator[str]:
         # A connection of its own: one held across the test would not survive the PostgreSQL restart test.
         with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as admin:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="session", autouse=True)
+def master_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A master key for every test (SCR_MASTER_KEY): PostgreSQL settings refuse to start without one, and
+    subprocesses inherit it. A test of the embedded store's own key, or of a missing key, unsets it."""
+    path = tmp_path_factory.mktemp("master-key") / "master.key"
+    path.write_bytes(base64.b64encode(os.urandom(32)) + b"\n")
+    path.chmod(0o600)
+    before = os.environ.get("SCR_MASTER_KEY")
+    os.environ["SCR_MASTER_KEY"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("SCR_MASTER_KEY", None)
+    else:
+        os.environ["SCR_MASTER_KEY"] = before
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

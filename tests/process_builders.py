@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from domain.review import CaseReview
-from domain.review_values import Child, Criteria, Incident
+from domain.review_values import Child, Incident
 from domain.values import (
     AbuseOrNeglect,
     CloseOutcome,
@@ -32,8 +32,6 @@ from domain.values import (
     WithdrawalReason,
 )
 from tests.builders import BOARD, MET_CRITERIA, SHA, chair, ctx, notification
-
-HARMED = Criteria(abuse_or_neglect=True, died=False, seriously_harmed=True, concern_about_joint_working=True)
 
 
 def record_reconsidered_and_republished(app: Any, case_ref: str = "SCR15-R") -> Any:
@@ -180,6 +178,7 @@ def record_reconsidered_and_republished(app: Any, case_ref: str = "SCR15-R") -> 
         communications_plan="Joint statement",
         assessed_on=date(2016, 1, 26),
     )
+    act(chair(), CaseReview.check_family_impact, rid, on=date(2016, 1, 27), family_consulted=True, note="Father met")
     act(ctx(), CaseReview.send_pre_publication_copies, rid, recipients=(Recipient.OFSTED,), sent_on=date(2016, 2, 10))
     act(ctx(), CaseReview.send_pre_publication_copies, rid, recipients=(Recipient.DFE,), sent_on=date(2016, 2, 24))
     act(
@@ -299,17 +298,51 @@ def record_looked_after_death_without_abuse(app: Any, case_ref: str = "CSPR-LAC"
     return app.open_review(ctx(), board_id=BOARD, **fields).id
 
 
+def record_corrected_siblings(app: Any, case_ref: str = "CSPR-SIB") -> Any:
+    """A CSPR 2023 serious-harm notification naming two siblings, put right afterwards: the second child's pseudonym
+    and age, the statistics child (now the second), and the awareness date.
+
+    Worked by hand: aware Mon 4 Mar 2024 (corrected from Tue 5 Mar), notified Wed 6 Mar: notify_incident due Mon
+    11 Mar (5 working days after 4 Mar; it was Tue 12 Mar), met 6 Mar. rapid_review starts 6 Mar, due Wed 27 Mar
+    (15 working days; Good Friday is 29 Mar), open until then and overdue after."""
+    incident = Incident(
+        nature=IncidentNature.SERIOUS_HARM,
+        abuse_or_neglect=AbuseOrNeglect.KNOWN,
+        occurred_on=date(2024, 3, 2),
+        la_aware_on=date(2024, 3, 5),
+    )
+    opened = app.open_review(
+        ctx(),
+        board_id=BOARD,
+        case_ref=case_ref,
+        regime=Regime.CSPR_2023,
+        child=Child(pseudonym="Child T1", age_years=4, sex=Sex.MALE),
+        other_children=(Child(pseudonym="Child T2", age_years=1, sex=Sex.FEMALE),),
+        incident=incident,
+        notified_on=date(2024, 3, 6),
+    )
+    for field, value in (
+        ("other_children.0.pseudonym", "Child T3"),
+        ("other_children.0.age_years", 2),
+        ("statistics_child", 1),
+        ("incident.la_aware_on", "2024-03-04"),
+    ):
+        app.correct(ctx(), opened.id, corrects_position=opened.position, field=field, value=value, reason="Referral")
+    return opened.id
+
+
 def record_process(app: Any) -> list[Any]:
     """Every section 8 builder (a board must be registered)."""
     return [
         record_reconsidered_and_republished(app),
         record_subsumed_cspr(app),
         record_looked_after_death_without_abuse(app),
+        record_corrected_siblings(app),
     ]
 
 
 __all__ = [
-    "HARMED",
+    "record_corrected_siblings",
     "record_looked_after_death_without_abuse",
     "record_process",
     "record_reconsidered_and_republished",

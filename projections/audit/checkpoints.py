@@ -3,7 +3,7 @@
 The signed bytes are a short text note, one field a line, so an auditor can check a signature with
 any Ed25519 tool:
 
-    scr-ledger/CaseReviews
+    scr-ledger/CaseReviews                the log's origin (ACCESS_ORIGIN for the access log)
     <size>
     <root hash, base64>
     <instant, ISO 8601 UTC>
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from projections.private_files import create_private, write_private
 from projections.settings import StoreSettings
 
 ORIGIN = "scr-ledger/CaseReviews"
+ACCESS_ORIGIN = "scr-ledger/AccessLog"  # the access log's own tree (projections/access_log)
 
 
 class SigningKeyMissing(Exception):
@@ -42,10 +44,11 @@ class Checkpoint:
     recorded_at: str
     public_key: bytes  # raw 32-byte Ed25519 public key
     signature: bytes
+    origin: str = ORIGIN  # which log: the decisions' (ORIGIN) or the access log's; signed, so never swapped
 
     def note(self) -> bytes:
         """The signed bytes."""
-        return signed_note(self.size, self.root, self.recorded_at)
+        return signed_note(self.size, self.root, self.recorded_at, self.origin)
 
     def signature_valid(self) -> bool:
         """Does the signature match this checkpoint under its own public key?"""
@@ -63,7 +66,7 @@ class Checkpoint:
     def to_json(self) -> dict[str, Any]:
         """The JSON an auditor keeps (and GET /audit/checkpoints/... answers)."""
         return {
-            "origin": ORIGIN,
+            "origin": self.origin,
             "size": self.size,
             "root_hash": self.root.hex(),
             "recorded_at": self.recorded_at,
@@ -74,9 +77,9 @@ class Checkpoint:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Checkpoint:
-        """Read a checkpoint from its JSON form (KeyError/ValueError if malformed)."""
-        if data.get("origin", ORIGIN) != ORIGIN:
+    def from_json(cls, data: dict[str, Any], *, origin: str = ORIGIN) -> Checkpoint:
+        """Read a checkpoint of the log `origin` from its JSON form (KeyError/ValueError if malformed)."""
+        if data.get("origin", ORIGIN) != origin:
             raise ValueError(f"a checkpoint of another log: {data.get('origin')}")
         return cls(
             size=int(data["size"]),
@@ -84,12 +87,13 @@ class Checkpoint:
             recorded_at=str(data["recorded_at"]),
             public_key=base64.b64decode(data["public_key"]),
             signature=base64.b64decode(data["signature"]),
+            origin=origin,
         )
 
 
-def signed_note(size: int, root: bytes, recorded_at: str) -> bytes:
+def signed_note(size: int, root: bytes, recorded_at: str, origin: str = ORIGIN) -> bytes:
     """The text a checkpoint's signature covers."""
-    return f"{ORIGIN}\n{size}\n{base64.b64encode(root).decode()}\n{recorded_at}\n".encode()
+    return f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n{recorded_at}\n".encode()
 
 
 def key_id(public_key: bytes) -> str:
@@ -97,11 +101,14 @@ def key_id(public_key: bytes) -> str:
     return hashlib.sha256(public_key).hexdigest()[:16]
 
 
-def sign(key: Ed25519PrivateKey, size: int, root: bytes, now: datetime | None = None) -> Checkpoint:
-    """Sign a checkpoint of the log at `size` with this root."""
+def sign(
+    key: Ed25519PrivateKey, size: int, root: bytes, now: datetime | None = None, *, origin: str = ORIGIN
+) -> Checkpoint:
+    """Sign a checkpoint of the log `origin` at `size` with this root."""
     recorded_at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
     public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return Checkpoint(size, root, recorded_at, public, key.sign(signed_note(size, root, recorded_at)))
+    note = signed_note(size, root, recorded_at, origin)
+    return Checkpoint(size, root, recorded_at, public, key.sign(note), origin)
 
 
 def public_bytes(key: Ed25519PrivateKey) -> bytes:
@@ -163,3 +170,28 @@ def write_file(directory: Path, checkpoint: Checkpoint) -> Path:
 def read_file(path: Path) -> Checkpoint:
     """A checkpoint from its JSON file."""
     return Checkpoint.from_json(orjson.loads(path.read_bytes()))
+
+
+class MalformedCheckpoint(ValueError):
+    """A checkpoint an auditor gave that is not a signed checkpoint; `index` says which one."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(
+            f"checkpoint {index} is not a signed checkpoint (size, root_hash, recorded_at, public_key, signature)"
+        )
+        self.index = index
+
+
+def read_held(items: Sequence[Any]) -> list[Checkpoint]:
+    """Checkpoints an auditor kept, each as `GET /audit/checkpoints/{size}` answered it (MalformedCheckpoint
+    names the first that is not one)."""
+    held = []
+    for index, data in enumerate(items):
+        try:
+            checkpoint = Checkpoint.from_json(data)
+        except (KeyError, ValueError, TypeError, OverflowError, AttributeError):
+            raise MalformedCheckpoint(index) from None
+        if checkpoint.size < 0:
+            raise MalformedCheckpoint(index)
+        held.append(checkpoint)
+    return held

@@ -18,7 +18,8 @@ from projections.audit.checkpoints import Checkpoint
 from projections.audit.history import history_row
 from projections.audit.leaves import FORMAT, event_leaf
 from projections.audit.merkle import verify_consistency, verify_inclusion
-from projections.storage import Cursor, OrjsonTranscoder, PydanticMapper
+from projections.sealing import SealingMapper
+from projections.storage import Cursor
 
 EXPORT_FORMAT = "scr-ledger audit export v1"
 
@@ -103,7 +104,7 @@ def _check(export: dict[str, Any], held: Checkpoint, check: ExportCheck) -> None
         # Proves nothing: an empty list would read as "no decisions recorded" (a deletion shown as clean).
         check.problems.append("the export holds no events: it proves nothing about this review")
         return
-    mapper = PydanticMapper(transcoder=OrjsonTranscoder())
+    mapper = SealingMapper()  # no key offline: personal fields read as sealed, the hashes are over the stored bytes
     for expected_version, record in enumerate(export["events"], start=1):
         problem = _check_record(record, review_id, expected_version, checkpoint)
         if problem:

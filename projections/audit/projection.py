@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from projections.audit import store, tree
 from projections.audit.checkpoints import SigningKeyMissing, checkpoint_dir, load_signing_key
@@ -43,13 +42,10 @@ class AuditLogProjection:
     def checkpoint_if_due(self, cursor: Cursor, size: int | None = None) -> None:
         """Sign a checkpoint if N events or T seconds have passed since the last one (and there is news)."""
         size = store.tree_size(cursor) if size is None else size
-        latest = store.latest_checkpoint(cursor)
-        if latest is not None and latest.size >= size:
+        settings = self.settings
+        every_events, every_seconds = settings.checkpoint_every_events, settings.checkpoint_every_seconds
+        if not tree.checkpoint_due(cursor, size, every_events=every_events, every_seconds=every_seconds):
             return
-        if latest is not None and size - latest.size < self.settings.checkpoint_every_events:
-            age = datetime.now(UTC) - datetime.fromisoformat(latest.recorded_at)
-            if age.total_seconds() < self.settings.checkpoint_every_seconds:
-                return
         try:
             key = load_signing_key(self.settings)
         except SigningKeyMissing as error:

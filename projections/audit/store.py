@@ -9,10 +9,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from projections.audit.checkpoints import Checkpoint
+from projections.audit.checkpoints import ACCESS_ORIGIN, ORIGIN, Checkpoint
 from projections.audit.merkle import Node
 from projections.storage import Cursor, Database, SqliteCursor
 
@@ -22,16 +23,29 @@ POSTGRES_EVENTS = "SELECT notification_id, originator_id, originator_version, to
 Record = tuple[int, bytes, int, str, bytes]
 
 
-def create_tables(cursor: Cursor, *, postgres: bool) -> None:
-    """Create the audit tables if missing."""
+@dataclass(frozen=True)
+class LogTables:
+    """The tables of one Merkle log: its tree (a leaf's `position` names what it hashes) and its checkpoints."""
+
+    tree: str
+    checkpoints: str
+    origin: str  # what its checkpoints sign (checkpoints.ORIGIN, ACCESS_ORIGIN)
+
+
+AUDIT = LogTables("audit_tree", "audit_checkpoints", ORIGIN)  # the decisions: a leaf per stored event
+ACCESS = LogTables("access_log_tree", "access_log_checkpoints", ACCESS_ORIGIN)  # a leaf per access-log entry
+
+
+def create_tables(cursor: Cursor, *, postgres: bool, tables: LogTables = AUDIT) -> None:
+    """Create the log's tables if missing."""
     blob = "BYTEA" if postgres else "BLOB"
     cursor.execute(
-        f"CREATE TABLE IF NOT EXISTS audit_tree (leaf BIGINT NOT NULL, level SMALLINT NOT NULL, "
+        f"CREATE TABLE IF NOT EXISTS {tables.tree} (leaf BIGINT NOT NULL, level SMALLINT NOT NULL, "
         f"hash {blob} NOT NULL, position BIGINT, PRIMARY KEY (leaf, level))"
     )
-    cursor.execute("CREATE UNIQUE INDEX IF NOT EXISTS audit_tree_position ON audit_tree (position)")
+    cursor.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {tables.tree}_position ON {tables.tree} (position)")
     cursor.execute(
-        f"CREATE TABLE IF NOT EXISTS audit_checkpoints (size BIGINT PRIMARY KEY, root {blob} NOT NULL, "
+        f"CREATE TABLE IF NOT EXISTS {tables.checkpoints} (size BIGINT PRIMARY KEY, root {blob} NOT NULL, "
         f"recorded_at TEXT NOT NULL, public_key {blob} NOT NULL, signature {blob} NOT NULL)"
     )
 
@@ -74,9 +88,9 @@ def _hex_id(value: str) -> bytes:
         return str(value).encode()
 
 
-def tree_size(cursor: Cursor) -> int:
+def tree_size(cursor: Cursor, tables: LogTables = AUDIT) -> int:
     """How many leaves the stored tree has."""
-    cursor.execute("SELECT MAX(leaf) FROM audit_tree")
+    cursor.execute(f"SELECT MAX(leaf) FROM {tables.tree}")
     row = cursor.fetchone()
     return 0 if row is None or row[0] is None else int(row[0]) + 1
 
@@ -88,7 +102,7 @@ def last_leaf_position(cursor: Cursor) -> int:
     return 0 if row is None else int(row[0])
 
 
-def fetch_nodes(cursor: Cursor, nodes: set[Node]) -> dict[Node, bytes]:
+def fetch_nodes(cursor: Cursor, nodes: set[Node], tables: LogTables = AUDIT) -> dict[Node, bytes]:
     """Stored nodes by (level, index)."""
     keys = sorted(nodes)
     found: dict[Node, bytes] = {}
@@ -96,21 +110,23 @@ def fetch_nodes(cursor: Cursor, nodes: set[Node]) -> dict[Node, bytes]:
         chunk = keys[start : start + 100]
         where = " OR ".join(["(leaf = %s AND level = %s)"] * len(chunk))
         params = [value for level, index in chunk for value in (((index + 1) << level) - 1, level)]
-        cursor.execute(f"SELECT leaf, level, hash FROM audit_tree WHERE {where}", params)
+        cursor.execute(f"SELECT leaf, level, hash FROM {tables.tree} WHERE {where}", params)
         for leaf, level, hash_ in cursor.fetchall():
             found[(int(level), ((int(leaf) + 1) >> level) - 1)] = bytes(hash_)
     return found
 
 
-def insert_nodes(cursor: Cursor, rows: list[tuple[int, int, bytes, int | None]]) -> None:
+def insert_nodes(cursor: Cursor, rows: list[tuple[int, int, bytes, int | None]], tables: LogTables = AUDIT) -> None:
     """Insert (leaf, level, hash, position) rows."""
-    cursor.executemany("INSERT INTO audit_tree (leaf, level, hash, position) VALUES (%s, %s, %s, %s)", rows)
+    cursor.executemany(f"INSERT INTO {tables.tree} (leaf, level, hash, position) VALUES (%s, %s, %s, %s)", rows)
 
 
-def tree_rows(cursor: Cursor, first_leaf: int, end_leaf: int) -> list[tuple[int, int, bytes, int | None]]:
+def tree_rows(
+    cursor: Cursor, first_leaf: int, end_leaf: int, tables: LogTables = AUDIT
+) -> list[tuple[int, int, bytes, int | None]]:
     """Stored nodes whose last leaf lies in [first_leaf, end_leaf), in the order appending made them."""
     cursor.execute(
-        "SELECT leaf, level, hash, position FROM audit_tree WHERE leaf >= %s AND leaf < %s ORDER BY leaf, level",
+        f"SELECT leaf, level, hash, position FROM {tables.tree} WHERE leaf >= %s AND leaf < %s ORDER BY leaf, level",
         (first_leaf, end_leaf),
     )
     return [(leaf, level, bytes(h), position) for leaf, level, h, position in cursor.fetchall()]
@@ -123,45 +139,46 @@ def leaf_at_position(cursor: Cursor, position: int) -> tuple[int, bytes] | None:
     return None if row is None else (int(row[0]), bytes(row[1]))
 
 
-def positions_of_leaves(cursor: Cursor, leaves: list[int]) -> Mapping[int, int]:
+def positions_of_leaves(cursor: Cursor, leaves: list[int], tables: LogTables = AUDIT) -> Mapping[int, int]:
     """The position of each leaf index."""
     if not leaves:
         return {}
     marks = ", ".join(["%s"] * len(leaves))
-    cursor.execute(f"SELECT leaf, position FROM audit_tree WHERE level = 0 AND leaf IN ({marks})", leaves)
+    cursor.execute(f"SELECT leaf, position FROM {tables.tree} WHERE level = 0 AND leaf IN ({marks})", leaves)
     return {int(leaf): int(position) for leaf, position in cursor.fetchall()}
 
 
-def save_checkpoint(cursor: Cursor, checkpoint: Checkpoint) -> None:
+def save_checkpoint(cursor: Cursor, checkpoint: Checkpoint, tables: LogTables = AUDIT) -> None:
     """Store a signed checkpoint (one per size)."""
     cursor.execute(
-        "INSERT INTO audit_checkpoints (size, root, recorded_at, public_key, signature) VALUES (%s, %s, %s, %s, %s)",
+        f"INSERT INTO {tables.checkpoints} (size, root, recorded_at, public_key, signature) "
+        "VALUES (%s, %s, %s, %s, %s)",
         (checkpoint.size, checkpoint.root, checkpoint.recorded_at, checkpoint.public_key, checkpoint.signature),
     )
 
 
-def checkpoints(cursor: Cursor, *, size: int | None = None) -> list[Checkpoint]:
+def checkpoints(cursor: Cursor, *, size: int | None = None, tables: LogTables = AUDIT) -> list[Checkpoint]:
     """Stored checkpoints in size order (or the one of a given size)."""
-    sql = "SELECT size, root, recorded_at, public_key, signature FROM audit_checkpoints"
+    sql = f"SELECT size, root, recorded_at, public_key, signature FROM {tables.checkpoints}"
     if size is None:
         cursor.execute(sql + " ORDER BY size")
     else:
         cursor.execute(sql + " WHERE size = %s", (size,))
-    return [_checkpoint(row) for row in cursor.fetchall()]
+    return [_checkpoint(row, tables) for row in cursor.fetchall()]
 
 
-def latest_checkpoint(cursor: Cursor) -> Checkpoint | None:
+def latest_checkpoint(cursor: Cursor, tables: LogTables = AUDIT) -> Checkpoint | None:
     """The checkpoint of the largest size."""
     cursor.execute(
-        "SELECT size, root, recorded_at, public_key, signature FROM audit_checkpoints ORDER BY size DESC LIMIT 1"
+        f"SELECT size, root, recorded_at, public_key, signature FROM {tables.checkpoints} ORDER BY size DESC LIMIT 1"
     )
     row = cursor.fetchone()
-    return None if row is None else _checkpoint(row)
+    return None if row is None else _checkpoint(row, tables)
 
 
-def _checkpoint(row: Any) -> Checkpoint:
+def _checkpoint(row: Any, tables: LogTables) -> Checkpoint:
     size, root, recorded_at, public_key, signature = row
-    return Checkpoint(int(size), bytes(root), str(recorded_at), bytes(public_key), bytes(signature))
+    return Checkpoint(int(size), bytes(root), str(recorded_at), bytes(public_key), bytes(signature), tables.origin)
 
 
 @contextmanager

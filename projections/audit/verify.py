@@ -13,6 +13,7 @@ from projections.audit import store
 from projections.audit.checkpoints import Checkpoint, key_id
 from projections.audit.leaves import record_leaf
 from projections.audit.merkle import Frontier
+from projections.audit.store import AUDIT, LogTables
 from projections.storage import Cursor, Database
 
 PAGE = 10_000
@@ -89,14 +90,22 @@ def verify_log(db: Database, *, trusted_key: bytes | None = None, auditor: list[
 
 
 class _Verification:
+    """One pass over a log and its tree; `_scan` reads the log (the access log's verification overrides it)."""
+
     def __init__(
-        self, cursor: Cursor, postgres: bool, report: Report, trusted: bytes | None, auditor: list[Checkpoint]
+        self,
+        cursor: Cursor,
+        postgres: bool,
+        report: Report,
+        trusted: bytes | None,
+        auditor: list[Checkpoint],
+        tables: LogTables = AUDIT,
     ) -> None:
-        self.cursor, self.postgres, self.report = cursor, postgres, report
-        self.stored = store.checkpoints(cursor)
+        self.cursor, self.postgres, self.report, self.tables = cursor, postgres, report, tables
+        self.stored = store.checkpoints(cursor, tables=tables)
         self.auditor = sorted(auditor, key=lambda c: c.size)
         self.trusted = self._trusted_keys(trusted)
-        self.tree_size = store.tree_size(cursor)
+        self.tree_size = store.tree_size(cursor, tables)
         self.frontier = Frontier()
         self.versions: dict[bytes, int] = {}
         self.last_good = (0, 0)  # (size, position) of the last checkpoint that matched
@@ -123,12 +132,14 @@ class _Verification:
                         f"your checkpoint of size {checkpoint.size} has an invalid signature",
                     )
                 )
-        due = self._due()
+        self._scan(self._due())
+        self._check_end()
+
+    def _scan(self, due: dict[int, list[tuple[str, Checkpoint]]]) -> None:
         after = LOWEST
         while page := store.records(self.cursor, postgres=self.postgres, after=after, limit=PAGE):
             self._check_page(page, due)
             after = page[-1][0]
-        self._check_end()
 
     def _due(self) -> dict[int, list[tuple[str, Checkpoint]]]:
         due: dict[int, list[tuple[str, Checkpoint]]] = {}
@@ -140,7 +151,7 @@ class _Verification:
 
     def _check_page(self, page: list[store.Record], due: dict[int, list[tuple[str, Checkpoint]]]) -> None:
         first = self.frontier.size
-        stored = iter(store.tree_rows(self.cursor, first, first + len(page)))
+        stored = iter(store.tree_rows(self.cursor, first, first + len(page), self.tables))
         frontier, versions, append = self.frontier, self.versions, self.frontier.append
         for position, originator, version, topic, state in page:
             leaf = frontier.size
@@ -203,7 +214,7 @@ class _Verification:
         size = self.frontier.size
         claimed = max([c.size for c in self.stored + self.auditor], default=0)
         if self.tree_size > size or claimed > size:
-            missing = store.positions_of_leaves(self.cursor, [size])
+            missing = store.positions_of_leaves(self.cursor, [size], self.tables)
             position = missing.get(size)
             raise _Found(
                 Problem(

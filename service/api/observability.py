@@ -6,14 +6,16 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import uuid4
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("scr.access")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -69,32 +71,61 @@ class ProjectionCollector(Collector):
 
 def install_observability(app: FastAPI, registry: CollectorRegistry) -> None:
     """Give every request an id (X-Request-ID), count it, time it and log it as one JSON line."""
-    requests = Counter("scr_http_requests", "HTTP requests answered", ["method", "route", "status"], registry=registry)
-    latency = Histogram("scr_http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry)
+    app.add_middleware(Observability, registry=registry)
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        given = request.headers.get("x-request-id", "")
-        request.state.request_id = given if _SAFE_REQUEST_ID.match(given) else str(uuid4())
+
+class Observability:
+    """Pure ASGI middleware (no BaseHTTPMiddleware: no second task and body stream per request): the request
+    id in `scope["state"]` (request.state.request_id), X-Request-ID on the answer, metrics and the access log.
+
+    The route and the user are read after the answer, from the scope the router and authentication filled in.
+    An error no handler answered propagates as before (the server's error handler answers and logs it)."""
+
+    def __init__(self, app: ASGIApp, *, registry: CollectorRegistry) -> None:
+        self.app = app
+        self.requests = Counter(
+            "scr_http_requests", "HTTP requests answered", ["method", "route", "status"], registry=registry
+        )
+        self.latency = Histogram(
+            "scr_http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("x-request-id", "")
+        request_id = given if _SAFE_REQUEST_ID.match(given) else str(uuid4())
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
         started = time.perf_counter()
-        response = await call_next(request)
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
         elapsed = time.perf_counter() - started
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        requests.labels(request.method, route, str(response.status_code)).inc()
-        latency.labels(request.method, route).observe(elapsed)
-        response.headers["X-Request-ID"] = request.state.request_id
+        method, path = scope["method"], scope["path"]
+        route = getattr(scope.get("route"), "path", "unmatched")
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(elapsed)
         log.info(
             "%s %s %s",
-            request.method,
-            request.url.path,
-            response.status_code,
+            method,
+            path,
+            status,
             extra={
-                "request_id": request.state.request_id,
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
+                "request_id": request_id,
+                "method": method,
+                "path": path,
+                "status": status,
                 "duration_ms": round(elapsed * 1000, 2),
-                "user": getattr(request.state, "user", None),
+                "user": state.get("user"),
             },
         )
-        return response

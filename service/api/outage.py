@@ -6,9 +6,10 @@ next few seconds other requests get 503 with Retry-After straight away; then req
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.api.problems import problem_response
 
@@ -33,15 +34,25 @@ class Outage:
 
 def install_outage_breaker(app: FastAPI, outage: Outage) -> None:
     """Answer 503 without touching the database while an outage is recent."""
+    app.add_middleware(OutageBreaker, outage=outage)
 
-    @app.middleware("http")
-    async def breaker(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if outage.ongoing() and request.url.path not in UNGUARDED:
-            return problem_response(
-                request,
+
+class OutageBreaker:
+    """Pure ASGI middleware: while `outage` is ongoing, every request but UNGUARDED is answered 503 at once."""
+
+    def __init__(self, app: ASGIApp, *, outage: Outage) -> None:
+        self.app = app
+        self.outage = outage
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.outage.ongoing() and scope["path"] not in UNGUARDED:
+            response = problem_response(
+                Request(scope),
                 503,
                 "database_unavailable",
                 "the database is unreachable; retry shortly",
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
-        return await call_next(request)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -19,6 +19,7 @@ from domain.errors import (
     InvalidValue,
     LegalHoldActive,
     NotFound,
+    PersonalDataUnavailable,
     VersionConflict,
 )
 
@@ -30,6 +31,7 @@ TYPE_BASE = "https://scr-ledger.example/problems/"
 # Domain error classes and their HTTP status; the most specific class listed first wins.
 STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (NotFound, 404),
+    (PersonalDataUnavailable, 503),
     (Forbidden, 403),
     (VersionConflict, 412),
     (LegalHoldActive, 409),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -10,13 +11,16 @@ from fastapi import Path as PathParameter
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.permissions import require_read
+from projections.access_log import store as access_store
 from projections.audit import store, tree
-from projections.audit.checkpoints import Checkpoint, trusted_public_key
+from projections.audit.checkpoints import Checkpoint, MalformedCheckpoint, read_held, trusted_public_key
 from projections.audit.history import review_history
 from projections.audit.verify import verify_log
+from service.api.access_recording import ReadRecord
 from service.api.deps import CommandContext, CurrentActor
 from service.api.problems import ApiProblem, problem_responses
 from service.api.schemas import MAX_INTEGER
+from service.api.schemas.access_log import AccessEntryOut, AccessLogAnswer
 from service.services import Services
 
 router = APIRouter(tags=["audit"])
@@ -46,20 +50,11 @@ def post_verify(held: HeldCheckpoints, actor: CurrentActor, services: Services) 
     """As GET, and also against your own checkpoints: a log rewritten and re-signed after you kept one
     fails (`inconsistent_with_auditor_checkpoint`); `independent_checkpoint: true`."""
     require_read(actor, "audit_verification")
-    checkpoints = []
-    for index, data in enumerate(held.checkpoints):
-        try:
-            checkpoint = Checkpoint.from_json(data)
-            if checkpoint.size < 0:
-                raise ValueError("a negative size")
-            checkpoints.append(checkpoint)
-        except (KeyError, ValueError, TypeError, OverflowError):
-            raise ApiProblem(
-                422,
-                "validation_error",
-                f"checkpoints.{index} is not a signed checkpoint (size, root_hash, recorded_at, public_key, signature)",
-                field=f"checkpoints.{index}",
-            ) from None
+    try:
+        checkpoints = read_held(held.checkpoints)
+    except MalformedCheckpoint as error:
+        field = f"checkpoints.{error.index}"
+        raise ApiProblem(422, "validation_error", f"{field}: {error}", field=field) from None
     trusted = trusted_public_key(services.settings)
     return verify_log(services.db, trusted_key=trusted, auditor=checkpoints).to_json()
 
@@ -130,8 +125,50 @@ def get_consistency_proof(
 
 
 @router.get("/reviews/{review_id}/history", summary="Every event of a review, with its leaf hash", responses=PROBLEMS)
-def get_history(review_id: UUID, ctx: CommandContext, services: Services) -> list[dict[str, Any]]:
+def get_history(review_id: UUID, ctx: CommandContext, services: Services, reads: ReadRecord) -> list[dict[str, Any]]:
     """Position, version, type, recorded instant, business date, actor, rationale, data and leaf hash of each event."""
     require_read(ctx.actor, "history")
-    services.app.review(ctx, review_id)  # another board's review is NotFound
-    return review_history(services.app, review_id)
+    review = services.app.review(ctx, review_id)  # another board's review is NotFound
+    history = review_history(services.app, review_id)
+    reads.record([(review_id, review.board_id)])
+    return history
+
+
+@router.get(
+    "/audit/access",
+    summary="Who read which review: the access log",
+    response_model=AccessLogAnswer,
+    responses=PROBLEMS,
+)
+def get_access_log(
+    actor: CurrentActor,
+    services: Services,
+    review_id: Annotated[UUID | None, Query(description="Only reads that returned this review")] = None,
+    user: Annotated[str | None, Query(max_length=200, description="Only reads by this user id")] = None,
+    from_on: Annotated[date | None, Query(alias="from", description="Read on or after this day (UTC)")] = None,
+    to_on: Annotated[date | None, Query(alias="to", description="Read on or before this day (UTC)")] = None,
+    limit: Annotated[int, Query(ge=1, le=access_store.MAX_ROWS, description="At most this many, newest first")] = 100,
+) -> AccessLogAnswer:
+    """Recorded reads, newest first: who (user, role, board), what (route template, reviews), when (`read_at`),
+    why (`purpose`, null when none was given), by which channel. A board's auditor sees the reads by its board
+    and the reads of its board's reviews (by anyone, the national panel included), never another board's
+    reviews; an admin sees every board's; other roles are refused (403). Reads are appended in batches within
+    a second of being made (`pending` counts this process's not yet appended). Every entry is a leaf of the
+    access log's own signed Merkle tree: `scr audit verify` checks it."""
+    require_read(actor, "access_log")
+    with services.db.transaction(read_only=True) as cursor:
+        found = access_store.entries(
+            cursor,
+            board=actor.board,
+            review_id=None if review_id is None else str(review_id),
+            user=user,
+            from_on=from_on,
+            to_on=to_on,
+            limit=limit,
+        )
+    return AccessLogAnswer(
+        count=len(found),
+        limit=limit,
+        pending=services.access_log.pending,
+        entries=[AccessEntryOut.of(entry) for entry in found],
+    )

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from domain.calendar import london_today
 from domain.permissions import require_read
@@ -15,11 +15,13 @@ from domain.values import Actor, Regime, Role
 from projections import dissemination, search
 from service.access import board_scope, visible_review
 from service.api import schemas as s
+from service.api.access_recording import ReadRecord
 from service.api.commands import Command, add_commands
 from service.api.deps import CurrentActor
+from service.api.paging import next_link
 from service.api.problems import problem_responses
 from service.api.reading import MinPosition, projection_read
-from service.api.schemas import Row
+from service.api.schemas import MAX_INTEGER, Row
 from service.services import Services
 
 router = APIRouter(tags=["learning"])
@@ -65,9 +67,11 @@ def list_themes(actor: CurrentActor) -> list[Row]:
     responses=READ_PROBLEMS,
 )
 def search_reviews(
+    request: Request,
     actor: CurrentActor,
     services: Services,
     response: Response,
+    reads: ReadRecord,
     min_position: MinPosition = None,
     q: Annotated[str, Query(max_length=500, description="Words; each must match, stemmed in English")] = "",
     theme: ThemeFilter = None,
@@ -76,15 +80,17 @@ def search_reviews(
     from_on: Annotated[date | None, Query(alias="from", description="Reviews notified on or after")] = None,
     to_on: Annotated[date | None, Query(alias="to", description="Reviews notified on or before")] = None,
     kind: Annotated[str | None, Query(pattern="^(finding|recommendation|terms_of_reference|board_response)$")] = None,
-    limit: Annotated[int, Query(ge=1, le=search.MAX_RESULTS)] = 50,
+    limit: Annotated[int, Query(ge=1, le=search.MAX_RESULTS, description="Matches per page")] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_INTEGER, description="Matches to skip (the pages before)")] = 0,
 ) -> Row:
     """Ranked matches, best first, each with `review_id`, `board_id`, `kind`, `ref`, a `snippet` (HTML-escaped
     text with each match in `<mark>`) and `themes`. A board role searches its own board; the Panel every board.
-    Nothing searched holds a child's details."""
+    Nothing searched holds a child's details. Paged: `total` matches in all, `next` the following page's link
+    (null on the last), `count` on this page."""
     require_read(actor, "search")
     board_id = board_scope(actor, board)
     with projection_read(services, response, min_position) as cursor:
-        results = search.search(
+        found = search.search(
             cursor,
             query=q,
             board_id=board_id,
@@ -94,7 +100,9 @@ def search_reviews(
             to_on=to_on,
             kind=kind,
             limit=limit,
+            offset=offset,
         )
+    reads.record_rows(found["results"])
     return Row.model_validate(
         {
             "query": q,
@@ -108,8 +116,12 @@ def search_reviews(
                 "kind": kind,
                 "period_applies_to": "notified_on",
             },
-            "count": len(results),
-            "results": results,
+            "count": len(found["results"]),
+            "total": found["total"],
+            "limit": found["limit"],
+            "offset": found["offset"],
+            "next": next_link(request, offset=found["offset"], limit=found["limit"], total=found["total"]),
+            "results": found["results"],
         }
     )
 
@@ -141,13 +153,19 @@ def list_dissemination(
 
 @router.get(R + "/dissemination", summary="A review's learning shared", response_model=Row, responses=READ_PROBLEMS)
 def review_dissemination(
-    review_id: UUID, actor: CurrentActor, services: Services, response: Response, min_position: MinPosition = None
+    review_id: UUID,
+    actor: CurrentActor,
+    services: Services,
+    response: Response,
+    reads: ReadRecord,
+    min_position: MinPosition = None,
 ) -> Row:
     """The review's dissemination records with attendance by agency."""
     require_read(actor, "dissemination")
     with projection_read(services, response, min_position) as cursor:
-        visible_review(cursor, actor, review_id, london_today())
+        row = visible_review(cursor, actor, review_id, london_today())
         found = dissemination.list_dissemination(cursor, review_id=review_id)
+    reads.record([(review_id, row["board_id"])])
     found["items"] = [without_notes(actor, item) for item in found["items"]]
     return Row.model_validate(found)
 
@@ -159,11 +177,17 @@ def review_dissemination(
     responses=READ_PROBLEMS,
 )
 def review_monitoring(
-    review_id: UUID, actor: CurrentActor, services: Services, response: Response, min_position: MinPosition = None
+    review_id: UUID,
+    actor: CurrentActor,
+    services: Services,
+    response: Response,
+    reads: ReadRecord,
+    min_position: MinPosition = None,
 ) -> list[Row]:
     """Time and quality checks and written requests to the reviewer, in the order recorded."""
     require_read(actor, "monitoring")
     with projection_read(services, response, min_position) as cursor:
-        visible_review(cursor, actor, review_id, london_today())
+        row = visible_review(cursor, actor, review_id, london_today())
         rows = dissemination.list_monitoring(cursor, review_id)
+    reads.record([(review_id, row["board_id"])])
     return [Row.model_validate(without_notes(actor, row)) for row in rows]

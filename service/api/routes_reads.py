@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime
 
 from domain.calendar import london_today
@@ -16,15 +16,20 @@ from domain.values import Actor, Regime, Role, Stage
 from projections import case_status, cost_ledger, learning_actions, timeliness
 from projections.storage import Cursor
 from service.access import agency_scope, board_scope, for_reader
+from service.api.access_recording import ReadRecord
+from service.api.conditional import answer_tag, caught_up_tag, not_modified, unchanged, validator_headers
 from service.api.deps import CommandContext, CurrentActor
+from service.api.paged_lists import PAGE_HEADERS, Paging, page_answer
 from service.api.problems import problem_responses
 from service.api.reading import MinPosition, cached_read, etag, projection_read
 from service.api.schemas import ActionRow, ReviewRow, Row, RuleTimeliness
+from service.records_view import review_retention
 from service.services import Services
 from service.time_travel import review_as_of
 
 router = APIRouter(tags=["reads"])
 READ_PROBLEMS = problem_responses(401, 403, 404, 422, 503)
+CONDITIONAL_READ_PROBLEMS = {**READ_PROBLEMS, 304: {"description": "Not modified: the If-None-Match tag is current"}}
 
 
 def _visible_review(cursor: Cursor, actor: Actor, review_id: UUID, today: date) -> dict[str, Any]:
@@ -39,30 +44,37 @@ def _visible_review(cursor: Cursor, actor: Actor, review_id: UUID, today: date) 
     summary="List reviews with their case status",
     response_model=list[ReviewRow],
     response_model_exclude_unset=True,
-    responses=READ_PROBLEMS,
+    responses={**CONDITIONAL_READ_PROBLEMS, 200: {"headers": PAGE_HEADERS}},
 )
 def list_reviews(
     actor: CurrentActor,
     services: Services,
+    request: Request,
     response: Response,
+    page: Paging,
+    reads: ReadRecord,
     min_position: MinPosition = None,
     board: Annotated[str | None, Query(description="A board id; board roles see only their own")] = None,
     stage: Stage | None = None,
     regime: Regime | None = None,
     overdue: Annotated[bool | None, Query(description="true: only reviews with a deadline passed and unmet")] = None,
-) -> list[ReviewRow]:
-    """Case status rows; the national panel sees every board, without child details."""
+) -> Response:
+    """A page of case status rows, by board and case reference; the national panel sees every board, without
+    child details. `X-Total-Count` counts every matching row; `Link: <...>; rel="next"` is the next page."""
     require_read(actor, "reviews")
+    today = london_today()
+    filters: dict[str, Any] = {"board_id": board_scope(actor, board), "stage": stage, "regime": regime}
     with projection_read(services, response, min_position) as cursor:
+        tag = answer_tag(cursor, case_status.CaseStatusProjection.name, actor, today, request)
+        if unchanged(request, tag):
+            return not_modified(response, tag)
+        total = case_status.count_reviews(cursor, today=today, overdue=overdue, **filters)["total"]
         rows = case_status.list_reviews(
-            cursor,
-            today=london_today(),
-            board_id=board_scope(actor, board),
-            stage=stage,
-            regime=regime,
-            overdue=overdue,
+            cursor, today=today, overdue=overdue, limit=page.limit, offset=page.offset, **filters
         )
-    return [ReviewRow.model_validate(for_reader(actor, row)) for row in rows]
+    reads.record_rows(rows)
+    shown = [for_reader(actor, row) for row in rows]
+    return page_answer(request, response, shown, total=total, page=page, tag=tag)
 
 
 @router.get(
@@ -77,6 +89,7 @@ def get_review(
     ctx: CommandContext,
     services: Services,
     response: Response,
+    reads: ReadRecord,
     min_position: MinPosition = None,
     as_of: Annotated[
         AwareDatetime | None,
@@ -89,29 +102,43 @@ def get_review(
     if as_of is not None:
         require_read(actor, "review_as_of")
 
-        services.app.review(ctx, review_id)  # another board's review is NotFound
-        return Row.model_validate(review_as_of(services.app, review_id, as_of))
+        review = services.app.review(ctx, review_id)  # another board's review is NotFound
+        state = review_as_of(services.app, review_id, as_of)
+        reads.record([(review_id, review.board_id)])
+        return Row.model_validate(state)
     with projection_read(services, response, min_position) as cursor:
         row = _visible_review(cursor, actor, review_id, ctx.today)
+    reads.record([(review_id, row["board_id"])])
     response.headers["ETag"] = etag(row["version"])
-    return ReviewRow.model_validate(for_reader(actor, row))
+    return ReviewRow.model_validate(for_reader(actor, row | {"retention": review_retention(services, row)}))
 
 
 @router.get(
     "/reviews/{review_id}/timeliness",
     summary="A review's deadlines: due, met, late, overdue",
     response_model=list[RuleTimeliness],
-    responses=READ_PROBLEMS,
+    responses=CONDITIONAL_READ_PROBLEMS,
 )
 def get_review_timeliness(
-    review_id: UUID, actor: CurrentActor, services: Services, response: Response, min_position: MinPosition = None
-) -> list[RuleTimeliness]:
+    review_id: UUID,
+    actor: CurrentActor,
+    services: Services,
+    request: Request,
+    response: Response,
+    reads: ReadRecord,
+    min_position: MinPosition = None,
+) -> list[RuleTimeliness] | Response:
     """Per rule: its source, start, due and met dates, working and calendar days, days overdue, hold days."""
     require_read(actor, "timeliness")
     today = london_today()
     with projection_read(services, response, min_position) as cursor:
-        _visible_review(cursor, actor, review_id, today)
+        row = _visible_review(cursor, actor, review_id, today)  # before any 304: another board's stays 404
+        tag = answer_tag(cursor, timeliness.TimelinessProjection.name, actor, today, request)
+        if unchanged(request, tag):
+            return not_modified(response, tag)
         rows = timeliness.review_timeliness(cursor, review_id, today=today) or []
+    reads.record([(review_id, row["board_id"])])
+    response.headers.update(validator_headers(tag))
     return [RuleTimeliness.model_validate(row) for row in rows]
 
 
@@ -119,11 +146,12 @@ def get_review_timeliness(
     "/timeliness",
     summary="National and per-board timeliness",
     response_model=Row,
-    responses=READ_PROBLEMS,
+    responses=CONDITIONAL_READ_PROBLEMS,
 )
 def get_timeliness(
     actor: CurrentActor,
     services: Services,
+    request: Request,
     response: Response,
     min_position: MinPosition = None,
     board: str | None = None,
@@ -134,21 +162,26 @@ def get_timeliness(
     to_on: Annotated[
         date | None, Query(alias="to", description="On or before: each rule by its own start date (see filters)")
     ] = None,
-) -> Row:
+) -> Row | Response:
     """Counts, per rule within deadline, late and not applicable, durations, legal-hold days; a period selects
     each rule by its own start date (`filters.period_applies_to`)."""
     require_read(actor, "timeliness")
     board_id = board_scope(actor, board)
+    name = timeliness.TimelinessProjection.name
+    tag = caught_up_tag(services, request, response, min_position, name, actor)
+    if unchanged(request, tag):
+        return not_modified(response, tag)
     found = cached_read(
         services,
         response,
-        min_position,
-        timeliness.TimelinessProjection.name,
+        None,
+        name,
         (board_id, regime, from_on, to_on),
         lambda cursor: timeliness.aggregate_timeliness(
             cursor, today=london_today(), board_id=board_id, regime=regime, from_on=from_on, to_on=to_on
         ),
     )
+    response.headers.update(validator_headers(tag))
     return Row.model_validate(found)
 
 
@@ -156,18 +189,30 @@ def get_timeliness(
     "/ledger/reviews/{review_id}",
     summary="A review's cost ledger",
     response_model=Row,
-    responses=READ_PROBLEMS,
+    responses=CONDITIONAL_READ_PROBLEMS,
 )
 def get_review_ledger(
-    review_id: UUID, actor: CurrentActor, services: Services, response: Response, min_position: MinPosition = None
-) -> Row:
+    review_id: UUID,
+    actor: CurrentActor,
+    services: Services,
+    request: Request,
+    response: Response,
+    reads: ReadRecord,
+    min_position: MinPosition = None,
+) -> Row | Response:
     """Entries and totals: committed, invoiced, paid, by category and paying agency; staff time."""
     require_read(actor, "review_ledger")
+    today = london_today()
     with projection_read(services, response, min_position) as cursor:
-        _visible_review(cursor, actor, review_id, london_today())
+        row = _visible_review(cursor, actor, review_id, today)  # before any 304: another board's stays 404
+        tag = answer_tag(cursor, cost_ledger.CostLedgerProjection.name, actor, today, request)
+        if unchanged(request, tag):
+            return not_modified(response, tag)
         ledger = cost_ledger.review_ledger(cursor, review_id)
     if ledger is None:
         raise NotFound(f"review {review_id} has no ledger")
+    reads.record([(review_id, row["board_id"])])
+    response.headers.update(validator_headers(tag))
     return Row.model_validate(ledger)
 
 
@@ -175,27 +220,33 @@ def get_review_ledger(
     "/ledger/boards/{board_id}",
     summary="A board's funding and spend for a financial year",
     response_model=Row,
-    responses=READ_PROBLEMS,
+    responses=CONDITIONAL_READ_PROBLEMS,
 )
 def get_board_ledger(
     board_id: str,
     financial_year: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2014-15"])],
     actor: CurrentActor,
     services: Services,
+    request: Request,
     response: Response,
     min_position: MinPosition = None,
-) -> Row:
+) -> Row | Response:
     """Contributions by agency, spend by review and category, and the balance."""
     require_read(actor, "board_ledger")
     board_scope(actor, board_id)
+    name = cost_ledger.CostLedgerProjection.name
+    tag = caught_up_tag(services, request, response, min_position, name, actor)
+    if unchanged(request, tag):
+        return not_modified(response, tag)
     found = cached_read(
         services,
         response,
-        min_position,
-        cost_ledger.CostLedgerProjection.name,
+        None,
+        name,
         ("board", board_id, financial_year),
         lambda cursor: cost_ledger.board_ledger(cursor, board_id, financial_year),
     )
+    response.headers.update(validator_headers(tag))
     return Row.model_validate(found)
 
 
@@ -203,30 +254,38 @@ def get_board_ledger(
     "/learning-actions",
     summary="List learning actions",
     response_model=list[ActionRow],
-    responses=READ_PROBLEMS,
+    responses={**CONDITIONAL_READ_PROBLEMS, 200: {"headers": PAGE_HEADERS}},
 )
 def list_learning_actions(
     actor: CurrentActor,
     services: Services,
+    request: Request,
     response: Response,
+    page: Paging,
     min_position: MinPosition = None,
     board: str | None = None,
     agency: Annotated[str | None, Query(description="Agency leads see only their own agency")] = None,
     review_id: UUID | None = None,
     status: Annotated[str | None, Query(pattern="^(open|completed|assured|overdue)$")] = None,
-) -> list[ActionRow]:
-    """Actions with status (open, completed, assured, overdue), RAG, target date and days overdue."""
+) -> Response:
+    """A page of actions with status (open, completed, assured, overdue), RAG, target date and days overdue, by
+    board and target date. `X-Total-Count` counts every matching action; `Link: <...>; rel="next"` is the next
+    page."""
     require_read(actor, "learning_actions")
+    today = london_today()
+    filters: dict[str, Any] = {
+        "board_id": board_scope(actor, board),
+        "agency": agency_scope(actor, agency),
+        "review_id": review_id,
+        "status": status,
+    }
     with projection_read(services, response, min_position) as cursor:
-        rows = learning_actions.list_actions(
-            cursor,
-            today=london_today(),
-            board_id=board_scope(actor, board),
-            agency=agency_scope(actor, agency),
-            review_id=review_id,
-            status=status,
-        )
-    return [ActionRow.model_validate(row) for row in rows]
+        tag = answer_tag(cursor, learning_actions.LearningActionsProjection.name, actor, today, request)
+        if unchanged(request, tag):
+            return not_modified(response, tag)
+        total = learning_actions.count_actions(cursor, today=today, **filters)
+        rows = learning_actions.list_actions(cursor, today=today, limit=page.limit, offset=page.offset, **filters)
+    return page_answer(request, response, rows, total=total, page=page, tag=tag)
 
 
 @router.get(

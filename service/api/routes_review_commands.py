@@ -45,6 +45,11 @@ COMMANDS = (
     Command(R + "/evaluations", s.Evaluation, "Record an evaluation of the report"),
     Command(R + "/links", s.ReviewLink, "Record a joint or linked review"),
     Command(R + "/extensions", s.Extension, "Record an agreed later date for one rule"),
+    # Records management (DOMAIN.md section 9; routes_records.py has the inquiry holds).
+    Command(R + "/redactions", s.Redaction, "Record a redaction decision before publication"),
+    Command(R + "/family-impact-check", s.FamilyImpactCheck, "Record the family-impact check before publication"),
+    Command(R + "/retention", s.RetentionClassChoice, "Set the retention class the review is kept under"),
+    Command(R + "/dispose", s.Disposal, "Dispose of the review's personal data after its retention period"),
 )
 
 add_commands(router, COMMANDS)

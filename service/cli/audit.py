@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import base64
+import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import orjson
 
+from domain.values import Actor, Role
+from projections.access_log import store as access_store
+from projections.access_log.verify import verify_access_log
 from projections.audit import store, tree
 from projections.audit.checkpoints import (
+    ACCESS_ORIGIN,
     Checkpoint,
     SigningKeyMissing,
     checkpoint_dir,
@@ -26,6 +33,7 @@ from projections.audit.verify import Report, verify_log
 from projections.engine import ProjectionEngine
 from projections.private_files import write_private
 from projections.storage import Database
+from service.access_log import AccessLog
 from service.application import open_application
 from service.settings import Settings
 
@@ -34,7 +42,7 @@ from service.settings import Settings
 def _audit_tree(settings: Settings, *, catch_up: bool) -> Iterator[Database]:
     """Our tables' database, with the audit tree brought up to the head of the log if asked."""
     db = Database(settings.url)
-    app = open_application(settings.url)
+    app = open_application(settings.url, master_key=settings.master_key)
     try:
         engine = ProjectionEngine(app.recorder, db, [AuditLogProjection(settings)])
         engine.setup()
@@ -76,26 +84,40 @@ def _held_checkpoints(paths: list[Path]) -> list[Checkpoint]:
     return [read_file(f) for f in files]
 
 
+def _held_access_checkpoints(paths: list[Path]) -> list[Checkpoint]:
+    """The access log's checkpoints an auditor copied: those in the access-log/ folder of each directory given."""
+    folders = [p / "access-log" for p in paths if p.is_dir()]
+    files = [f for p in folders if p.is_dir() for f in sorted(p.glob("checkpoint-*.json"))]
+    return [Checkpoint.from_json(orjson.loads(f.read_bytes()), origin=ACCESS_ORIGIN) for f in files]
+
+
 def verify(settings: Settings, args: argparse.Namespace) -> int:
-    """Verify the whole log; exit status 1 and the first problem if anything is wrong."""
+    """Verify the whole log and the access log; exit status 1 and the first problem if anything is wrong."""
     try:
         held = _held_checkpoints(args.checkpoint or [])
+        held_access = _held_access_checkpoints(args.checkpoint or [])
     except (OSError, ValueError, KeyError) as error:
         print(f"scr audit verify: cannot read your checkpoint: {error}", file=sys.stderr)
         return 2
+    trusted = trusted_public_key(settings)
     with _audit_tree(settings, catch_up=False) as db:
-        report = verify_log(db, trusted_key=trusted_public_key(settings), auditor=held)
+        report = verify_log(db, trusted_key=trusted, auditor=held)
+        with db.transaction() as cursor:  # a store from before the access log: its (empty) tables
+            access_store.create_tables(cursor, postgres=db.is_postgres)
+        access = verify_access_log(db, trusted_key=trusted, auditor=held_access)
     if args.json:
-        print(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2).decode())
+        print(orjson.dumps({**report.to_json(), "access_log": access.to_json()}, option=orjson.OPT_INDENT_2).decode())
     else:
         print(describe_report(report))
-    return 0 if report.verified else 1
+        print("Access log (who read which review):")
+        print(describe_report(access, noun="entries"))
+    return 0 if report.verified and access.verified else 1
 
 
-def describe_report(report: Report) -> str:
-    """The report as the lines `scr audit verify` prints."""
+def describe_report(report: Report, noun: str = "events") -> str:
+    """The report as the lines `scr audit verify` prints (`noun`: what the log holds)."""
     lines = [
-        f"Checked {report.events_checked} events in {report.seconds:.2f} s ({report.events_per_second:,.0f} events/s)"
+        f"Checked {report.events_checked} {noun} in {report.seconds:.2f} s ({report.events_per_second:,.0f} {noun}/s)"
     ]
     lines.append(
         f"  checkpoints checked: {report.checkpoints_checked} stored, {report.auditor_checkpoints_checked} "
@@ -107,14 +129,15 @@ def describe_report(report: Report) -> str:
         lines.append(f"FAILED{where}: {report.problem.kind}: {report.problem.detail}")
         return "\n".join(lines)
     lines.append(
-        f"  verified: {report.events_verified} events, up to the checkpoint of size "
+        f"  verified: {report.events_verified} {noun}, up to the checkpoint of size "
         f"{report.latest_checkpoint_size or 0}"
     )
     lines.append(
-        f"  not yet checkpointed: {report.not_yet_checkpointed} events (hashed and matched to the audit tree, "
+        f"  not yet checkpointed: {report.not_yet_checkpointed} {noun} (hashed and matched to the audit tree, "
         "but no signed checkpoint covers them yet)"
     )
-    pending = f"; {report.not_yet_checkpointed} events still await a checkpoint" if report.not_yet_checkpointed else ""
+    waiting = report.not_yet_checkpointed
+    pending = f"; {waiting} {noun} still await a checkpoint" if waiting else ""
     lines.append(f"OK: no problem found{pending}")
     return "\n".join(lines)
 
@@ -142,11 +165,36 @@ def export(settings: Settings, args: argparse.Namespace) -> int:
             print(f"scr audit export: {error}", file=sys.stderr)
             return 1
     write_private(args.out, orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    _record_export(settings, args, data)
     print(
         f"Exported {len(data['events'])} events of review {args.review} with inclusion proofs against the "
         f"checkpoint of size {chosen.size} to {args.out}"
     )
     return 0
+
+
+def _record_export(settings: Settings, args: argparse.Namespace, data: dict[str, Any]) -> None:
+    """An export holds the review's details: the access log records it (the operator's OS account, as `system`)."""
+    try:  # the notification names the board (never a personal field, so never encrypted)
+        first = orjson.loads(base64.b64decode(data["events"][0]["state"]))
+    except orjson.JSONDecodeError:
+        first = {}
+    board = first.get("board_id", "") if isinstance(first, dict) else ""
+    db = Database(settings.url)
+    try:
+        access_log = AccessLog(db, settings)
+        access_log.create_tables()
+        access_log.record(
+            Actor(user=f"cli:{getpass.getuser()}", role=Role.SYSTEM),
+            channel="cli",
+            route="scr audit export",
+            reviews=[(args.review, str(board))],
+            purpose=args.purpose,
+            request_id="",
+        )
+        access_log.flush()
+    finally:
+        db.close()
 
 
 def verify_export_file(_: Settings, args: argparse.Namespace) -> int:
@@ -200,6 +248,7 @@ def add_audit_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     out.add_argument("--review", type=UUID, required=True, metavar="ID")
     out.add_argument("--out", type=Path, required=True, metavar="FILE")
     out.add_argument("--size", type=int, help="prove against the stored checkpoint of this size (default: now)")
+    out.add_argument("--purpose", help="why you export it: recorded in the access log with who and when")
     out.set_defaults(run=export)
     offline = actions.add_parser("verify-export", help="verify an export with no database and no server")
     offline.add_argument("file", type=Path, metavar="FILE")

@@ -20,7 +20,7 @@ CODE_MINUTES = 60.0
 
 def demo_load(settings: Settings, _: Any) -> int:
     """`scr demo load`: record the demo once; say what is there."""
-    app = open_application(settings.url)
+    app = open_application(settings.url, master_key=settings.master_key)
     try:
         loaded = load_demo(app)
     finally:

@@ -17,7 +17,8 @@ from domain.calendar import london_today
 from domain.errors import Duplicate
 from domain.learning_action import LearningAction
 from domain.learning_values import DisseminationKind, MonitoringKind
-from domain.review import CaseReview
+from domain.record_values import RedactionParty, RedactionReason
+from domain.review import NAMING_OPTIONS, CaseReview
 from domain.review_values import Child, Criteria, Incident
 from domain.rules import REQUIRED_COPY_RECIPIENTS
 from domain.values import (
@@ -255,6 +256,21 @@ class DemoReview:
             communications_plan="Joint statement by partners",
             assessed_on=decided + timedelta(days=3),
         )
+        if option in NAMING_OPTIONS:
+            # Publication in full or anonymised tells the family's story: redactions, then the family-impact check.
+            self.act(
+                CaseReview.record_redaction,
+                item="The name of the child's school and the street the family lived in",
+                reason=RedactionReason.IDENTIFIES_CHILD,
+                agreed_with=(RedactionParty.POLICE, RedactionParty.FAMILY),
+                decided_on=decided + timedelta(days=3),
+            )
+            self.by(Role.BOARD_CHAIR).act(
+                CaseReview.check_family_impact,
+                on=decided + timedelta(days=3),
+                family_consulted=True,
+                note="The chair met the child's mother before publication",
+            )
         if published is not None:
             # Every recipient the regime requires (domain.rules), and Ofsted, who is told under every regime.
             self.act(

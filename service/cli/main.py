@@ -10,6 +10,7 @@ from service.cli.audit import add_audit_commands
 from service.cli.demo import demo_load, demo_tokens
 from service.cli.projections import add_projection_commands
 from service.cli.reports import add_report_commands
+from service.cli.retention import add_retention_commands
 from service.cli.serve import add_serve_commands, positive_hours
 from service.settings import Settings
 
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_projection_commands(commands)
     add_audit_commands(commands)
     add_report_commands(commands)
+    add_retention_commands(commands)
     return parser
 
 

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from projections.catalog import read_models
 from projections.engine import ProjectionEngine, ProjectionStatus, describe_rebuild
+from projections.personal_copies import align_with_master_key
 from projections.storage import Database
 from service.application import open_application
 from service.services import schema_lock
@@ -36,10 +37,10 @@ def opened_engine(settings: Settings, *, setup: bool = True) -> Iterator[Project
     them never creates the same table at the same moment. Without `setup` only the tracking table is made
     sure of: a reader that must not wait for another process's upgrade (`status`, which shows its progress)."""
     with schema_lock(settings) if setup else nullcontext():
-        app = open_application(settings.url)
+        app = open_application(settings.url, master_key=settings.master_key)
         db = Database(settings.url)
         try:
-            engine = ProjectionEngine(app.recorder, db, read_models(settings))
+            engine = ProjectionEngine(app.recorder, db, read_models(settings), keys=app.keys)
             if setup:
                 engine.setup()
             else:
@@ -62,6 +63,8 @@ def run_projections(settings: Settings, _: argparse.Namespace) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     with opened_engine(settings) as engine:
+        if engine.keys is not None:
+            align_with_master_key(engine, engine.keys)  # no master key: the copies of personal data are dropped
         names = ", ".join(projection.name for projection in engine.projections) or "none"
         print(f"scr projections: following the event log for: {names}", file=sys.stderr)
         engine.run(stop)

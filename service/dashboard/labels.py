@@ -17,6 +17,15 @@ RULES = {
     "website_retention": "Keep the report on the website",
 }
 
+LINK_KINDS = {
+    "joint_dhr": "Joint with a domestic homicide review",
+    "joint_sar": "Joint with a safeguarding adults review",
+    "linked_review": "Linked to",
+    "national_review": "Part of a national review",
+    "child_death_review": "Linked to the child death review",
+    "subsumed_into": "Subsumed into",
+}
+
 STATUS_TAGS = {  # status -> tag colour; the tag's text always says the status in words
     "met": "green",
     "within_deadline": "green",
@@ -39,6 +48,11 @@ STATUS_TAGS = {  # status -> tag colour; the tag's text always says the status i
 def rule_label(rule: str | None) -> str:
     """A deadline rule in words."""
     return RULES.get(rule or "", humanise(rule))
+
+
+def link_label(kind: str | None) -> str:
+    """A kind of link between reviews in words."""
+    return LINK_KINDS.get(kind or "", humanise(kind))
 
 
 def event_title(event_type: str) -> str:

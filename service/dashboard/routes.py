@@ -5,19 +5,27 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 
 from domain.errors import Forbidden, InvalidValue, NotFound
 from domain.permissions import may_read
 from service.dashboard import labels
+from service.dashboard.access_purpose import (
+    chosen_purpose,
+    forget_purpose,
+    record_page_read,
+    recorded_download,
+    remember_purpose,
+)
+from service.dashboard.pages import Download, Offset
 from service.dashboard.session import (
     COOKIE,
     CSRF_COOKIE,
@@ -32,19 +40,22 @@ from service.dashboard.session import (
     keep_csrf_nonce,
     keep_token,
 )
-from service.dashboard.tables import humanise, long_date, number, pounds
+from service.dashboard.tables import csv_chunks, humanise, long_date, number, pounds
+from service.dashboard.views_audit import MAX_UPLOAD_BYTES, uploaded_checkpoints, verification_page
 from service.dashboard.views_figures import (
     ActionFilters,
     TimelinessFilters,
+    actions_download,
     actions_page,
     costs_page,
     timeliness_page,
 )
-from service.dashboard.views_reviews import ReviewFilters, review_page, reviews_board
+from service.dashboard.views_reviews import ReviewFilters, review_page, reviews_board, reviews_download
 from service.services import Services
 from service.sign_in_codes import looks_like_code, redeem_code
 from service.tokens import InvalidToken, token_id
 
+T = TypeVar("T")
 router = APIRouter(prefix=PATH, include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters.update(
@@ -76,6 +87,7 @@ PAGES = [
     ("Dissemination", "/dissemination", "dissemination"),
     ("Statistics", "/statistics", "statistics"),
     ("Annual report", "/annual-report", "annual_report"),
+    ("Audit", "/audit", "audit_verification"),
 ]
 REFUSALS: list[tuple[type[Exception], int, str]] = [
     (Forbidden, 403, "You cannot see this page"),
@@ -98,7 +110,7 @@ def _render(request: Request, template: str, context: dict[str, Any], status: in
     return response
 
 
-def _built(request: Request, viewer: Viewer, build: Callable[[], dict[str, Any]]) -> dict[str, Any] | HTMLResponse:
+def _built(request: Request, viewer: Viewer, build: Callable[[], T]) -> T | HTMLResponse:
     """The page's model, or the error page the API's refusal calls for (403 forbidden, 404 for another board's)."""
     try:
         return build()
@@ -111,9 +123,13 @@ def _page(request: Request, viewer: Viewer, template: str, build: Callable[[], d
     model = _built(request, viewer, build)
     if isinstance(model, HTMLResponse):
         return model
+    record_page_read(request, viewer, model)
     query = f"?{request.url.query}" if request.url.query else ""
     csv_links = {name: f"{request.url.path}/csv/{name}{query}" for name in model.get("tables", {})}
-    return _render(request, template, {"viewer": viewer, "csv": csv_links, **model})
+    context = {"viewer": viewer, "csv": csv_links, "purpose": chosen_purpose(request), **model}
+    response = _render(request, template, context)
+    remember_purpose(request, response, secure=_secure(request))
+    return response
 
 
 def _csv(request: Request, viewer: Viewer, table: str, build: Callable[[], dict[str, Any]]) -> Response:
@@ -123,12 +139,32 @@ def _csv(request: Request, viewer: Viewer, table: str, build: Callable[[], dict[
     found = model.get("tables", {}).get(table)
     if found is None:
         return _render(request, "error.html", {"viewer": viewer, "title": "Page not found", "detail": ""}, 404)
+    record_page_read(request, viewer, model)
     name = f"{viewer.actor.board or 'all-boards'}-{table}-{viewer.today.isoformat()}.csv"
     return Response(
         "\ufeff" + found.csv(),  # the byte-order mark tells spreadsheets the file is UTF-8
         media_type="text/csv; charset=utf-8",
         headers={**SECURITY_HEADERS, "Content-Disposition": attachment(name)},
     )
+
+
+def _streamed_csv(request: Request, viewer: Viewer, build: Callable[[], Download]) -> Response:
+    """A table's CSV download streamed as its rows are read (the whole list, not one page): the same bytes
+    Table.csv gives, with the byte-order mark. Refusals (role, board) come before the first byte."""
+    download = _built(request, viewer, build)
+    if isinstance(download, HTMLResponse):
+        return download
+    name = f"{viewer.actor.board or 'all-boards'}-{download.name}-{viewer.today.isoformat()}.csv"
+    return StreamingResponse(
+        _with_bom(csv_chunks(download.columns, download.batches)),
+        media_type="text/csv; charset=utf-8",
+        headers={**SECURITY_HEADERS, "Content-Disposition": attachment(name)},
+    )
+
+
+def _with_bom(chunks: Iterator[str]) -> Iterator[str]:
+    yield "\ufeff"  # the byte-order mark tells spreadsheets the file is UTF-8
+    yield from chunks
 
 
 def attachment(name: str) -> str:
@@ -152,6 +188,13 @@ def _secure(request: Request) -> bool:
     # https as the client sees it: behind a TLS proxy listed in SCR_TRUSTED_PROXIES, uvicorn takes the scheme
     # from X-Forwarded-Proto (`scr serve`), so the cookies get Secure there too.
     return request.url.scheme == "https"
+
+
+def _same_site_form(request: Request, services: Services, csrf: str) -> bool:
+    """A form posted from this site's own page: same Origin (when sent) and the CSRF token of this browser."""
+    origin = request.headers.get("origin")
+    same_site = not origin or origin == f"{request.url.scheme}://{request.url.netloc}"
+    return same_site and csrf_valid(services.settings.token_secret, request.cookies.get(CSRF_COOKIE), csrf)
 
 
 def _sign_in_form(
@@ -210,9 +253,7 @@ def sign_in(
     next_path: Annotated[str, Form(alias="next")] = "",
 ) -> Response:
     """Exchange a pasted token or one-time code for a session cookie (the form's CSRF token must match)."""
-    origin = request.headers.get("origin")
-    same_site = not origin or origin == f"{request.url.scheme}://{request.url.netloc}"
-    if not same_site or not csrf_valid(services.settings.token_secret, request.cookies.get(CSRF_COOKIE), csrf):
+    if not _same_site_form(request, services, csrf):
         error = "Sign in from this site's own sign-in form (the form was stale or came from elsewhere)."
         return _sign_in_form(request, services, status=403, error=error)
     if not token.strip():
@@ -239,6 +280,7 @@ def sign_out(request: Request, services: Services) -> Response:
             services.tokens.revoke(session)
     response = RedirectResponse(f"{PATH}/sign-in?{urlencode({'signed_out': 'true'})}", status_code=303)
     forget_token(response)
+    forget_purpose(response)
     response.headers.update(SECURITY_HEADERS)
     return response
 
@@ -253,17 +295,21 @@ def overview(request: Request, viewer: CurrentViewer) -> HTMLResponse:
 
 
 @router.get("/reviews")
-def reviews(request: Request, viewer: CurrentViewer, filters: Annotated[ReviewFilters, Depends()]) -> HTMLResponse:
-    """The reviews board."""
-    return _page(request, viewer, "reviews.html", lambda: reviews_board(viewer, filters))
+def reviews(
+    request: Request, viewer: CurrentViewer, filters: Annotated[ReviewFilters, Depends()], offset: Offset = 0
+) -> HTMLResponse:
+    """The reviews board, a page at a time."""
+    return _page(request, viewer, "reviews.html", lambda: reviews_board(viewer, filters, offset))
 
 
 @router.get("/reviews/csv/{table}")
 def reviews_csv(
     request: Request, viewer: CurrentViewer, table: str, filters: Annotated[ReviewFilters, Depends()]
 ) -> Response:
-    """The reviews board as CSV."""
-    return _csv(request, viewer, table, lambda: reviews_board(viewer, filters))
+    """The reviews board as CSV: every review the filters match, streamed."""
+    if table != "reviews":
+        return _csv(request, viewer, table, lambda: reviews_board(viewer, filters))
+    return _streamed_csv(request, viewer, lambda: recorded_download(request, viewer, reviews_download(viewer, filters)))
 
 
 @router.get("/reviews/{review_id:uuid}")
@@ -309,14 +355,58 @@ def costs_csv(
 
 
 @router.get("/learning-actions")
-def actions(request: Request, viewer: CurrentViewer, filters: Annotated[ActionFilters, Depends()]) -> HTMLResponse:
-    """Learning actions, overdue first."""
-    return _page(request, viewer, "actions.html", lambda: actions_page(viewer, filters))
+def actions(
+    request: Request, viewer: CurrentViewer, filters: Annotated[ActionFilters, Depends()], offset: Offset = 0
+) -> HTMLResponse:
+    """Learning actions, overdue first, a page at a time."""
+    return _page(request, viewer, "actions.html", lambda: actions_page(viewer, filters, offset))
 
 
 @router.get("/learning-actions/csv/{table}")
 def actions_csv(
     request: Request, viewer: CurrentViewer, table: str, filters: Annotated[ActionFilters, Depends()]
 ) -> Response:
-    """A learning actions table as CSV."""
-    return _csv(request, viewer, table, lambda: actions_page(viewer, filters))
+    """A learning actions table as CSV (the actions: every one the filters match, streamed)."""
+    if table != "actions":
+        return _csv(request, viewer, table, lambda: actions_page(viewer, filters))
+    return _streamed_csv(request, viewer, lambda: actions_download(viewer, filters))
+
+
+def _verification_form(
+    request: Request, viewer: Viewer, build: Callable[[], dict[str, Any]], error: str | None = None
+) -> HTMLResponse:
+    """The verification page with its upload form (a CSRF token signed for this browser's nonce cookie)."""
+    nonce, form_token = csrf_pair(viewer.services.settings.token_secret, request.cookies.get(CSRF_COOKIE))
+    model = _built(request, viewer, build)
+    if isinstance(model, HTMLResponse):
+        return model
+    status = 422 if error else 200
+    response = _render(request, "audit.html", {"viewer": viewer, "csrf": form_token, "error": error, **model}, status)
+    keep_csrf_nonce(response, nonce, secure=_secure(request))
+    return response
+
+
+@router.get("/audit")
+def audit(request: Request, viewer: CurrentViewer) -> HTMLResponse:
+    """Verify the whole log, against a checkpoint you kept (uploaded) or, saying so, only the service's own."""
+    return _verification_form(request, viewer, lambda: verification_page(viewer, None))
+
+
+@router.post("/audit")
+def audit_verify(
+    request: Request,
+    viewer: CurrentViewer,
+    services: Services,
+    checkpoint: Annotated[UploadFile | None, File()] = None,
+    csrf: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """Run the verification; with an uploaded checkpoint a log rewritten and re-signed since is caught."""
+    if not _same_site_form(request, services, csrf):
+        error = "Verify from this site's own page (the form was stale or came from elsewhere)."
+        return _verification_form(request, viewer, lambda: verification_page(viewer, None), error)
+    content = checkpoint.file.read(MAX_UPLOAD_BYTES + 1) if checkpoint is not None else b""
+    try:
+        held = uploaded_checkpoints(content) if content else []
+    except InvalidValue as error:
+        return _verification_form(request, viewer, lambda: verification_page(viewer, None), str(error))
+    return _verification_form(request, viewer, lambda: verification_page(viewer, held))

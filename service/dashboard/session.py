@@ -53,6 +53,7 @@ def _viewer(request: Request, services: Services) -> Viewer:
         actor = actor_from_token(services, token)
     except InvalidToken:
         raise SignInRequired("the token no longer verifies") from None
+    request.state.user = actor.user  # the service's own log line names who asked (the access log says more)
     return Viewer(actor=actor, services=services, today=london_today())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,6 +20,7 @@ TEXT, DATE, PENCE, NUMBER, LIST, REVIEW, RULES, TAG = (
     "rules",
     "tag",
 )
+CODE = "code"  # shown exactly as stored, never humanised (user ids, route templates)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Table:
     total: dict[str, Any] | None = None
     empty: str = "Nothing to show."
     notes: list[str] = field(default_factory=list)
+    download_rows: int | None = None  # rows in the CSV when it is the whole list and the page shows a part
 
     @property
     def page_columns(self) -> list[Column]:
@@ -56,12 +58,22 @@ class Table:
 
     def csv(self) -> str:
         """The table as CSV: one header row of keys, raw values (pence as integers, dates ISO, lists joined by ';')."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([column.key for column in self.columns])
-        for row in [*self.rows, *([self.total] if self.total else [])]:
-            writer.writerow([csv_value(row.get(column.key)) for column in self.columns])
-        return out.getvalue()
+        return "".join(csv_chunks(self.columns, [[*self.rows, *([self.total] if self.total else [])]]))
+
+
+def csv_chunks(columns: Sequence[Column], batches: Iterable[list[dict[str, Any]]]) -> Iterator[str]:
+    """A table's CSV in pieces: the header row of keys, then one piece per batch of rows (a download streams
+    these as they are read; Table.csv joins them, so both give the same bytes)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([column.key for column in columns])
+    yield out.getvalue()
+    for batch in batches:
+        out.seek(0)
+        out.truncate()
+        for row in batch:
+            writer.writerow([csv_value(row.get(column.key)) for column in columns])
+        yield out.getvalue()
 
 
 def csv_value(value: Any) -> Any:
@@ -79,8 +91,9 @@ def csv_value(value: Any) -> Any:
 
 
 def number(value: float | None) -> str:
-    """A count or a number of days: 200.0 as 200, 208.5 as 208.5, nothing for None."""
-    return "" if value is None else f"{value:,g}"
+    """A count or a number of days: 200.0 as 200, 208.5 as 208.5, 3700000 as 3,700,000 (never 3.7e+06),
+    nothing for None."""
+    return "" if value is None else f"{value:,.15g}"
 
 
 def pounds(pence: int | None) -> str:

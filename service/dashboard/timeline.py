@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -55,14 +56,29 @@ def _details(data: dict[str, Any]) -> str:
             continue
         if key.endswith("_pence"):
             key, value = key.removesuffix("_pence"), pounds(value)
-        elif isinstance(value, bool):
-            value = "yes" if value else "no"
         elif isinstance(value, dict):
-            value = ", ".join(f"{humanise(k).lower()} {v}" for k, v in value.items() if v not in (None, ""))
+            value = ", ".join(f"{humanise(k).lower()} {_words(v)}" for k, v in value.items() if v not in (None, ""))
         elif isinstance(value, list):
-            value = ", ".join(str(item) for item in value)
+            value = ", ".join(_words(item) for item in value)
+        else:
+            value = _words(value)
         parts.append(f"{humanise(key)}: {value}")
     return "; ".join(parts)
+
+
+_CODE = re.compile(r"[a-z]+(_[a-z0-9]+)+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _words(value: Any) -> str:
+    """A stored value as a reader says it: yes/no, a code in words (no_review: No review), a date in full."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and _CODE.fullmatch(value):
+        return humanise(value).lower()
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return long_date(value)
+    return str(value)
 
 
 def review_timeline(app: CaseReviews, review_id: UUID, today: date) -> Timeline:

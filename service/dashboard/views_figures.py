@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 from domain.board import check_financial_year, financial_year_of, shift_financial_year
 from domain.errors import InvalidValue
 from domain.permissions import may_read, require_read
-from domain.values import InitiationDecision, Regime
+from domain.values import Actor, InitiationDecision, Regime
 from projections import case_status, cost_ledger, learning_actions, timeliness
+from projections.storage import Cursor
 from service.access import agency_scope, board_scope
 from service.dashboard import charts
 from service.dashboard.labels import rule_label
+from service.dashboard.pages import PAGE_ROWS, Download, batches, page_model
 from service.dashboard.session import Viewer
 from service.dashboard.tables import NUMBER, PENCE, REVIEW, Column, Table
-from service.dashboard.views_reviews import ACTION_COLUMNS, overdue_first, review_href
+from service.dashboard.views_reviews import ACTION_COLUMNS, review_href
 
 # ---- timeliness -----------------------------------------------------------------------------------------
 
@@ -103,7 +105,7 @@ def timeliness_page(viewer: Viewer, filters: TimelinessFilters) -> dict[str, Any
     board, parsed = board_scope(actor, filters.board or None), filters.parsed()
     with viewer.services.db.transaction(read_only=True) as cursor:
         found = timeliness.aggregate_timeliness(cursor, today=viewer.today, board_id=board, **parsed)
-        rows = case_status.list_reviews(cursor, today=viewer.today, board_id=board, regime=parsed["regime"])
+        rows = case_status.decision_dates(cursor, today=viewer.today, board_id=board, regime=parsed["regime"])
     national = found["national"]
     rules = sorted(national["rules"].items())
     per_rule = [{"board_id": "All", "rule": rule, **counts} for rule, counts in rules]
@@ -257,41 +259,74 @@ def _counts_row(agency: str, counts: dict[str, Any]) -> dict[str, Any]:
     return {"agency": agency, "total": counts["total"], **counts["by_status"], **counts["by_rag"]}
 
 
-def actions_page(viewer: Viewer, filters: ActionFilters) -> dict[str, Any]:
-    """Actions by agency and RAG, overdue first; an agency lead sees only its own agency's."""
+def _action_filters(viewer: Viewer, filters: ActionFilters) -> dict[str, Any]:
+    """The page's filters as list_actions takes them, scoped to the viewer (an agency lead: its own agency)."""
     actor = viewer.actor
     require_read(actor, "learning_actions")
     if filters.status and filters.status not in STATUSES:
         raise InvalidValue("choose a status from the list")
-    board, agency = board_scope(actor, filters.board or None), agency_scope(actor, filters.agency or None)
-    with viewer.services.db.transaction(read_only=True) as cursor:
-        actions = learning_actions.list_actions(
-            cursor, today=viewer.today, board_id=board, agency=agency, status=filters.status or None
-        )
-        counts = learning_actions.action_counts(cursor, today=viewer.today, board_id=board, agency=agency)
-        refs = (
-            {
-                row["review_id"]: row["case_ref"]
-                for row in case_status.list_reviews(cursor, today=viewer.today, board_id=board)
-            }
-            if may_read(actor, "reviews")
-            else {}
-        )
-    rows = [
+    return {
+        "board_id": board_scope(actor, filters.board or None),
+        "agency": agency_scope(actor, filters.agency or None),
+        "status": filters.status or None,
+    }
+
+
+def _listed_actions(viewer: Viewer, cursor: Cursor, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Actions as the list shows them: each with its review's case reference (a link) where the viewer may
+    read reviews, else the start of the review's id."""
+    refs = case_status.case_refs(cursor, [a["review_id"] for a in actions]) if may_read(viewer.actor, "reviews") else {}
+    return [
         {
             **action,
             "case_ref": refs.get(action["review_id"], action["review_id"][:8]),
             "_href": review_href(action["review_id"]) if refs else None,
         }
-        for action in overdue_first(actions)
+        for action in actions
     ]
-    columns = [
+
+
+def _action_columns(actor: Actor) -> list[Column]:
+    return [
         *([Column("board_id", "Board")] if actor.board is None else []),
         Column("case_ref", "Review", REVIEW),
         *[column for column in ACTION_COLUMNS if column.key != "board_id" or actor.board is not None],
     ]
+
+
+def actions_download(viewer: Viewer, filters: ActionFilters) -> Download:
+    """Every action the page's filters match, overdue first, for its CSV (read as it is sent, a batch at a time)."""
+    found = _action_filters(viewer, filters)
+
+    def fetch(cursor: Cursor, after: learning_actions.ListKey | None, limit: int) -> list[dict[str, Any]]:
+        actions = learning_actions.list_actions(
+            cursor, today=viewer.today, overdue_first=True, limit=limit, after=after, **found
+        )
+        return _listed_actions(viewer, cursor, actions)
+
+    def key(row: dict[str, Any]) -> learning_actions.ListKey:
+        return learning_actions.list_key(row, overdue_first=True)
+
+    return Download("actions", _action_columns(viewer.actor), batches(viewer.services.db, fetch, key))
+
+
+def actions_page(viewer: Viewer, filters: ActionFilters, offset: int = 0) -> dict[str, Any]:
+    """Actions by agency and RAG, and a page of the actions, overdue first; an agency lead sees only its own
+    agency's."""
+    actor = viewer.actor
+    found = _action_filters(viewer, filters)
+    board, agency = found["board_id"], found["agency"]
+    with viewer.services.db.transaction(read_only=True) as cursor:
+        actions = learning_actions.list_actions(
+            cursor, today=viewer.today, overdue_first=True, limit=PAGE_ROWS, offset=offset, **found
+        )
+        total = learning_actions.count_actions(cursor, today=viewer.today, **found)
+        counts = learning_actions.action_counts(cursor, today=viewer.today, board_id=board, agency=agency)
+        rows = _listed_actions(viewer, cursor, actions)
+    columns = _action_columns(actor)
     return {
         "filters": filters,
+        "pages": page_model("/dashboard/learning-actions", asdict(filters), offset, len(rows), total),
         "agency_fixed": agency if actor.agency else None,
         "across_boards": actor.board is None,
         "counts": counts,
@@ -310,6 +345,7 @@ def actions_page(viewer: Viewer, filters: ActionFilters) -> dict[str, Any]:
                 columns,
                 rows,
                 empty="No learning action matches these filters.",
+                download_rows=total,
             ),
         },
     }

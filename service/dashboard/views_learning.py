@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,9 +19,10 @@ from domain.values import Regime, Role
 from projections import dissemination, search, statistics
 from service import reports
 from service.access import board_scope
+from service.access_log import listed_reviews
 from service.dashboard.routes import _csv, _page, router
 from service.dashboard.session import CurrentViewer, Viewer
-from service.dashboard.tables import DATE, NUMBER, Column, Table
+from service.dashboard.tables import DATE, NUMBER, PENCE, TEXT, Column, Table
 
 Text = Annotated[str, Query(max_length=200)]
 
@@ -47,8 +49,11 @@ def _date(value: str, field: str) -> date | None:
 # ---- search -------------------------------------------------------------------------------------------
 
 
-def search_page(viewer: Viewer, q: str, theme: str, board: str, regime: str) -> dict[str, Any]:
-    """Matches with highlighted snippets, filtered by theme, board and regime."""
+SEARCH_PAGE = 50  # matches a page shows; "Next" and "Previous" links walk the rest
+
+
+def search_page(viewer: Viewer, q: str, theme: str, board: str, regime: str, offset: int = 0) -> dict[str, Any]:
+    """One page of matches with highlighted snippets, filtered by theme, board and regime (its CSV: that page)."""
     require_read(viewer.actor, "search")
     names = labels()
     if theme and theme not in names:
@@ -56,12 +61,20 @@ def search_page(viewer: Viewer, q: str, theme: str, board: str, regime: str) -> 
     if regime and regime not in {r.value for r in Regime}:
         raise InvalidValue(f"unknown regime {regime}", field="regime")
     board_id = board_scope(viewer.actor, board or None)
-    with viewer.services.db.transaction(read_only=True) as cursor:
-        results = (
-            search.search(cursor, query=q, board_id=board_id, theme=theme or None, regime=regime or None)
-            if (q or theme or board or regime)
-            else []
-        )
+    searched = bool(q or theme or board or regime)
+    found: dict[str, Any] = {"total": 0, "results": []}
+    if searched:
+        with viewer.services.db.transaction(read_only=True) as cursor:
+            found = search.search(
+                cursor,
+                query=q,
+                board_id=board_id,
+                theme=theme or None,
+                regime=regime or None,
+                limit=SEARCH_PAGE,
+                offset=offset,
+            )
+    results: list[dict[str, Any]] = found["results"]
     for result in results:
         result["theme_labels"] = [names.get(code, code) for code in result["themes"]]
         result["_href"] = f"/dashboard/reviews/{result['review_id']}" if viewer.actor.board else None
@@ -85,17 +98,44 @@ def search_page(viewer: Viewer, q: str, theme: str, board: str, regime: str) -> 
         "themes": themes,
         "regimes": [(r.value, r.value.upper()) for r in Regime],
         "results": results,
-        "searched": bool(q or theme or board or regime),
+        "searched": searched,
+        "accessed": listed_reviews(viewer.actor, results) if searched else None,
+        "total": found["total"],
+        "first": offset + 1,
+        "last": offset + len(results),
+        "pages": _pages({"q": q, "theme": theme, "board": board, "regime": regime}, offset, found["total"]),
         "tables": {"results": table},
     }
 
 
+def _pages(query: dict[str, str], offset: int, total: int) -> dict[str, str | None]:
+    """The previous and next pages' links of the search (None where there is none)."""
+
+    def link(at: int) -> str:
+        kept = {key: value for key, value in query.items() if value}
+        return "/dashboard/search?" + urlencode({**kept, **({"offset": at} if at else {})})
+
+    return {
+        "previous": link(max(0, offset - SEARCH_PAGE)) if offset > 0 else None,
+        "next": link(offset + SEARCH_PAGE) if offset + SEARCH_PAGE < total else None,
+    }
+
+
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
 @router.get("/search")
 def search_view(
-    request: Request, viewer: CurrentViewer, q: Text = "", theme: Text = "", board: Text = "", regime: Text = ""
+    request: Request,
+    viewer: CurrentViewer,
+    q: Text = "",
+    theme: Text = "",
+    board: Text = "",
+    regime: Text = "",
+    offset: Offset = 0,
 ) -> HTMLResponse:
     """Search findings, recommendations, terms of reference and board responses, with theme filters."""
-    return _page(request, viewer, "search.html", lambda: search_page(viewer, q, theme, board, regime))
+    return _page(request, viewer, "search.html", lambda: search_page(viewer, q, theme, board, regime, offset))
 
 
 @router.get("/search/csv/{table}")
@@ -107,9 +147,10 @@ def search_csv(
     theme: Text = "",
     board: Text = "",
     regime: Text = "",
+    offset: Offset = 0,
 ) -> Response:
-    """A table of the search page as CSV."""
-    return _csv(request, viewer, table, lambda: search_page(viewer, q, theme, board, regime))
+    """A table of the search page as CSV (the page's matches)."""
+    return _csv(request, viewer, table, lambda: search_page(viewer, q, theme, board, regime, offset))
 
 
 # ---- dissemination ------------------------------------------------------------------------------------
@@ -278,10 +319,7 @@ def annual_report_page(viewer: Viewer, board: str, year: str) -> dict[str, Any]:
         name: Table(
             name,
             _ANNUAL_LABELS[name],
-            [
-                Column(key, key.replace("_", " ").capitalize(), NUMBER if key not in _TEXT_KEYS else "text")
-                for key in columns
-            ],
+            [Column(key, _annual_heading(key), _annual_kind(key)) for key in columns],
             reports.annual_table(report, name),
         )
         for name, columns in reports.ANNUAL_TABLES.items()
@@ -290,6 +328,15 @@ def annual_report_page(viewer: Viewer, board: str, year: str) -> dict[str, Any]:
 
 
 _TEXT_KEYS = {"measure", "case_refs", "rule", "line", "theme", "label", "kind"}
+
+
+def _annual_kind(key: str) -> str:
+    """Money in pounds (the CSV keeps pence), counts as numbers, the rest as text."""
+    return PENCE if key.endswith("_pence") else TEXT if key in _TEXT_KEYS else NUMBER
+
+
+def _annual_heading(key: str) -> str:
+    return key.removesuffix("_pence").replace("_", " ").capitalize()
 
 
 @router.get("/annual-report")

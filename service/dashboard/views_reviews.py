@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from uuid import UUID
 
-from domain.errors import InvalidValue
+from domain.errors import InvalidValue, NotFound
 from domain.permissions import may_read, require_read
 from domain.values import Actor, Regime, Role, Stage
 from projections import case_status, cost_ledger, learning_actions, timeliness
+from projections.access_log import store as access_store
 from projections.storage import Cursor
 from service.access import agency_scope, board_scope, for_reader, visible_review
+from service.access_log import listed_reviews
+from service.dashboard.access_purpose import PURPOSES
 from service.dashboard.audit_status import review_audit_status
-from service.dashboard.labels import rule_label
+from service.dashboard.labels import link_label, rule_label
+from service.dashboard.pages import PAGE_ROWS, Download, batches, page_model
+from service.dashboard.records_facts import records_facts
 from service.dashboard.session import Viewer
-from service.dashboard.tables import DATE, LIST, NUMBER, PENCE, REVIEW, RULES, TAG, Column, Table, humanise, long_date
+from service.dashboard.tables import (
+    CODE,
+    DATE,
+    LIST,
+    NUMBER,
+    PENCE,
+    REVIEW,
+    RULES,
+    TAG,
+    Column,
+    Table,
+    humanise,
+    long_date,
+)
 from service.dashboard.timeline import review_timeline
+from service.records_view import review_retention
 
 
 @dataclass(frozen=True)
@@ -102,13 +121,18 @@ def reviews_columns(actor: Actor) -> list[Column]:
     ]
 
 
-def reviews_board(viewer: Viewer, filters: ReviewFilters) -> dict[str, Any]:
-    """Every review of the viewer's board (every board for the national panel), filtered."""
+def reviews_board(viewer: Viewer, filters: ReviewFilters, offset: int = 0) -> dict[str, Any]:
+    """A page of the reviews of the viewer's board (every board for the national panel), filtered; the counts
+    are of every review the filters match."""
     actor = viewer.actor
     require_read(actor, "reviews")
     board = board_scope(actor, filters.board or None)
+    parsed = filters.parsed()
     with viewer.services.db.transaction(read_only=True) as cursor:
-        rows = case_status.list_reviews(cursor, today=viewer.today, board_id=board, **filters.parsed())
+        counts = case_status.count_reviews(cursor, today=viewer.today, board_id=board, breakdown=True, **parsed)
+        rows = case_status.list_reviews(
+            cursor, today=viewer.today, board_id=board, limit=PAGE_ROWS, offset=offset, **parsed
+        )
     shown = [_board_row(for_reader(actor, row)) for row in rows]
     table = Table(
         "reviews",
@@ -116,22 +140,36 @@ def reviews_board(viewer: Viewer, filters: ReviewFilters) -> dict[str, Any]:
         reviews_columns(actor),
         shown,
         empty="No review matches these filters.",
+        download_rows=counts["total"],
     )
     return {
         "filters": filters,
         "stages": list(Stage),
         "regimes": list(Regime),
         "across_boards": actor.board is None,
-        "counts": {
-            "reviews": len(shown),
-            "overdue": sum(1 for row in shown if row["_overdue"]),
-            "held": sum(1 for row in shown if row["active_legal_holds"]),
-        },
+        "counts": {"reviews": counts["total"], "overdue": counts["overdue"], "held": counts["held"]},
+        "pages": page_model("/dashboard/reviews", asdict(filters), offset, len(shown), counts["total"]),
         "tables": {"reviews": table},
+        "accessed": listed_reviews(actor, rows),
     }
 
 
-def _facts(row: dict[str, Any]) -> list[tuple[str, str]]:
+def reviews_download(viewer: Viewer, filters: ReviewFilters) -> Download:
+    """Every review the reviews board's filters match, for its CSV (read as it is sent, a batch at a time)."""
+    actor = viewer.actor
+    require_read(actor, "reviews")
+    board = board_scope(actor, filters.board or None)
+    parsed = filters.parsed()
+
+    def fetch(cursor: Cursor, after: case_status.ListKey | None, limit: int) -> list[dict[str, Any]]:
+        return case_status.list_reviews(cursor, today=viewer.today, board_id=board, limit=limit, after=after, **parsed)
+
+    rows = batches(viewer.services.db, fetch, case_status.list_key)
+    shown = ([_board_row(for_reader(actor, row)) for row in batch] for batch in rows)
+    return Download("reviews", reviews_columns(actor), shown)
+
+
+def _facts(row: dict[str, Any], linked: dict[str, str]) -> list[tuple[str, str]]:
     """The key facts of a review as label and words; child details only where the row still has them."""
     child = ", ".join(
         part
@@ -176,7 +214,7 @@ def _facts(row: dict[str, Any]) -> list[tuple[str, str]]:
         ("Publication decision", publication),
         ("Published", long_date(row.get("published_on"))),
         ("Closed", _closed(row, process)),
-        *_process_facts(process),
+        *_process_facts(process, linked),
         ("Version", str(row["version"])),
     ]
     # Child details only where the row still has them (never for the national panel); facts of DOMAIN.md
@@ -207,8 +245,9 @@ def _closed(row: dict[str, Any], process: dict[str, Any]) -> str:
     return closed
 
 
-def _process_facts(process: dict[str, Any]) -> list[tuple[str, str]]:
-    """Revisions, withdrawal, deposit, evaluations, links and extensions in words, where recorded."""
+def _process_facts(process: dict[str, Any], linked: dict[str, str]) -> list[tuple[str, str]]:
+    """Revisions, withdrawal, deposit, evaluations, links and extensions in words, where recorded (a linked review
+    of the service by its case reference where the reader may see it, `linked`)."""
     found: list[tuple[str, str]] = []
     if process.get("revised_on"):
         revised = f"received {long_date(process['revised_on'])}"
@@ -217,10 +256,11 @@ def _process_facts(process: dict[str, Any]) -> list[tuple[str, str]]:
         elif process.get("revision_accepted_on"):
             revised += f", accepted {long_date(process['revision_accepted_on'])}"
         found.append(("Revised report", revised))
-    if process.get("withdrawn_on"):
-        found.append(
-            ("Withdrawn", f"{long_date(process['withdrawn_on'])} ({humanise(process.get('withdrawal_reason'))})")
-        )
+    withdrawals = [
+        f"{long_date(w.get('withdrawn_on'))} ({humanise(w.get('reason'))})" for w in process.get("withdrawals") or []
+    ]
+    if withdrawals:  # every withdrawal, a republished report's included
+        found.append(("Withdrawn", "; ".join(withdrawals)))
     if process.get("republished_on"):
         found.append(("Republished", long_date(process["republished_on"])))
     if process.get("nspcc_deposited_on"):
@@ -232,7 +272,8 @@ def _process_facts(process: dict[str, Any]) -> list[tuple[str, str]]:
     if evaluations:
         found.append(("Evaluations", "; ".join(evaluations)))
     links = [
-        f"{humanise(link.get('kind'))}: {link.get('external_ref') or link.get('other_review_id')}"
+        f"{link_label(link.get('kind'))}: "
+        + (link.get("external_ref") or linked.get(link.get("other_review_id") or "") or "a review of another board")
         for link in process.get("links") or []
     ]
     if links:
@@ -301,12 +342,18 @@ def review_page(viewer: Viewer, review_id: UUID) -> dict[str, Any]:
     actor = viewer.actor
     require_read(actor, "reviews")
     with viewer.services.db.transaction(read_only=True) as cursor:
-        row = for_reader(actor, visible_review(cursor, actor, review_id, viewer.today))
+        found = visible_review(cursor, actor, review_id, viewer.today)
+        row = for_reader(actor, found)
+        linked = _linked_case_refs(cursor, actor, row, viewer)
         tables = _review_tables(cursor, viewer, review_id)
         ledger = cost_ledger.review_ledger(cursor, review_id) if may_read(actor, "review_ledger") else None
+        if may_read(actor, "access_log"):
+            tables["viewers"] = _viewers(cursor, actor, review_id)
     model: dict[str, Any] = {
+        "accessed": [(review_id, found["board_id"])],
+        "purposes": PURPOSES,
         "review": row,
-        "facts": _facts(row),
+        "facts": _facts(row, linked) + records_facts(row.get("process") or {}, review_retention(viewer.services, row)),
         "overdue_rules": row["overdue_rules"],
         "holds": [describe_hold(hold) for hold in row["active_legal_holds"]],
         "tables": tables,
@@ -320,6 +367,55 @@ def review_page(viewer: Viewer, review_id: UUID) -> dict[str, Any]:
     if ledger is not None:
         tables["costs"] = Table("costs", "Ledger entries", ENTRY_COLUMNS, ledger["entries"], empty="No costs recorded.")
     return model
+
+
+def _linked_case_refs(cursor: Cursor, actor: Actor, row: dict[str, Any], viewer: Viewer) -> dict[str, str]:
+    """The case reference of each review this one is linked to, where the reader may see that review."""
+    found: dict[str, str] = {}
+    for link in (row.get("process") or {}).get("links") or []:
+        other = link.get("other_review_id")
+        if other:
+            try:
+                found[other] = "review " + visible_review(cursor, actor, UUID(other), viewer.today)["case_ref"]
+            except NotFound:
+                continue
+    return found
+
+
+VIEWERS_SHOWN = 100
+VIEWER_COLUMNS = [
+    Column("seq", "Access log entry", NUMBER, on_page=False),
+    Column("when", "When (UTC)"),
+    Column("user", "Who", CODE),
+    Column("role", "Role", TAG),
+    Column("board", "Their board"),
+    Column("what", "What they read", CODE),
+    Column("purpose", "Purpose"),
+    Column("request_id", "Request id", on_page=False),
+]
+
+
+def _viewers(cursor: Cursor, actor: Actor, review_id: UUID) -> Table:
+    """Who has viewed this review, newest first, from the access log (an auditor: reads its board may see)."""
+    entries = access_store.entries(cursor, board=actor.board, review_id=str(review_id), limit=VIEWERS_SHOWN)
+    rows = [
+        {
+            **entry,
+            "when": entry["read_at"][:19].replace("T", " "),
+            "board": entry["board"] or "",
+            "what": f"{entry['route']} ({entry['channel']})",
+            "purpose": entry["purpose"] or "Not given",
+        }
+        for entry in entries
+    ]
+    return Table(
+        "viewers",
+        f"Who has viewed this review (the latest {VIEWERS_SHOWN})",
+        VIEWER_COLUMNS,
+        rows,
+        empty="No one has viewed this review yet.",
+        notes=["A view is listed within a second of being made. GET /audit/access?review_id= gives every entry."],
+    )
 
 
 def _review_tables(cursor: Cursor, viewer: Viewer, review_id: UUID) -> dict[str, Table]:

@@ -156,6 +156,18 @@ BODIES: dict[str, dict[str, Any]] = {
         "note": "Briefing for GP practices",
     },
     "monitoring": {"kind": "time_check", "on": "2016-03-12", "note": "On track"},
+    # Records management (issue 13)
+    "redactions": {
+        "item": "Paragraph 4.2: the name of the school",
+        "reason": "identifies_child",
+        "agreed_with": ["police"],
+        "decided_on": "2016-10-20",
+    },
+    "family-impact-check": {"on": "2016-10-25", "family_consulted": True, "note": "Mother met the chair"},
+    "retention": {"retention_class": "safeguarding_review", "on": "2016-03-10"},
+    "dispose": {"on": "2016-12-01", "rationale": "Retention period ended"},
+    "inquiry-holds": {"name": "Inquiry into X", "boards": "all", "placed_on": "2016-03-10"},
+    "inquiry-lift": {"lifted_on": "2016-12-01"},
     "feed-tokens": {"label": "Outlook"},
     "revoke": {"reason": "Laptop lost"},
 }

@@ -86,6 +86,14 @@ ROUTES = [
     command(R + "/findings", STAFF, "findings"),
     command(R + "/dissemination", STAFF, "dissemination"),
     command(R + "/monitoring", STAFF, "monitoring"),
+    # Records management (issue 13): redactions by board staff; the family-impact check, the retention class
+    # and disposal by the chair; inquiry holds by the admin (the register's version is checked: 412)
+    command(R + "/redactions", STAFF, "redactions"),
+    command(R + "/family-impact-check", {C}, "family-impact-check"),
+    command(R + "/retention", {C}, "retention"),
+    command(R + "/dispose", {C}, "dispose"),
+    command("/inquiry-holds", {ADM}, "inquiry-holds"),
+    command("/inquiry-holds/{hold_id}/lift", {ADM}, "inquiry-lift"),
     # A board's calendar feed tokens: its own staff only, another board's are forbidden (no event recorded;
     # an unknown token to revoke is not found)
     Route("POST", "/boards/{board_id}/feed-tokens", frozenset(STAFF), 201, 403, "feed-tokens"),
@@ -111,6 +119,8 @@ ROUTES = [
     read(ACT, STAFF | {A, L, P}),
     read(R + "/history", {C, A}),
     read("/audit/verify", {A, ADM}, other=200),
+    # Who read what (issue 13): another board's auditor sees its own board's entries, never this board's
+    read("/audit/access", {A, ADM}, other=200),
     read("/audit/checkpoints/latest", EVERYONE, other=200),
     read("/audit/checkpoints/{size}", EVERYONE, other=200),
     read("/audit/proofs/inclusion", EVERYONE, other=200, query="position=1"),
@@ -123,6 +133,8 @@ ROUTES = [
     read("/statistics/notifications", STAFF | {A, P, ADM}, other=200, query="reporting_year=2016-17"),
     read("/boards/{board_id}/annual-report", STAFF | {A, P}, other=403, query="year=2016-17"),
     read("/boards/{board_id}/feed-tokens", STAFF, other=403),
+    read("/retention-classes", EVERYONE, other=200),
+    read("/inquiry-holds", {C, A, ADM}, other=200),
     # A calendar feed takes a feed token, never a bearer token: without one every caller is refused
     Route("GET", "/boards/{board_id}/calendar.ics", frozenset(EVERYONE), 401, 401),
 ]

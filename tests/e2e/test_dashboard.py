@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from domain.values import Role
 from service.cli.demo import DEMO_USERS
@@ -27,18 +28,6 @@ from service.dashboard.tables import long_date, pounds
 from service.tokens import issue_token
 from tests.e2e.server import SECRET, Client, Server
 
-CHROMIUM = os.environ.get("SCR_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--lang=en-GB",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 M, C, L, A, P, ADM = (
     Role.BOARD_MANAGER,
@@ -66,17 +55,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield running
     finally:
         running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, with nothing fetched from the network."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is required at {CHROMIUM} (make test installs Debian's chromium package)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -457,3 +435,56 @@ def test_given_an_agency_lead_the_learning_actions_page_shows_only_its_agencys_a
         "Overview",
         "Learning actions",
     ]
+
+
+# ---- learning and reporting ------------------------------------------------------------------------------------
+
+
+def test_given_the_national_panel_a_search_from_the_form_finds_what_the_api_finds_with_matches_marked(
+    visit: Visit,
+) -> None:
+    page = visit.sign_in(P).open("/dashboard/search")
+    page.fill("#filter-q", "fathers")
+    page.click("button:has-text('Search')")
+    assert "q=fathers" in page.url
+    visit.shot("search-national-panel")
+    expected = api(visit.server, P, "/search", q="fathers")
+    assert expected["total"] > 0
+    assert text(page, "#match-count").startswith(f"{expected['total']} match")
+    shown = page.locator(".search-result").count()
+    assert shown == len(expected["results"])
+    assert page.locator(".search-result__snippet mark").count() >= shown
+    assert not re.search(r"\bChild [A-Z]\b", text(page, ".search-results"))  # no pseudonym (Child F) for the Panel
+
+
+def test_the_statistics_page_shows_the_dfe_and_panel_counts_the_api_reports(visit: Visit) -> None:
+    page = visit.sign_in(P).open("/dashboard/statistics?year=2025-26")
+    visit.shot("statistics-national-panel")
+    expected = api(visit.server, P, "/statistics/notifications", reporting_year="2025-26")
+    assert expected["notifications_dfe"] > 0
+    figures = page.eval_on_selector_all(".summary-list__row dd", "cells => cells.map(c => c.innerText.trim())")
+    assert figures == [str(expected["notifications_dfe"]), str(expected["notifications_panel"])]
+    total = next(row for row in visit.table("breakdowns") if row["breakdown_topic"] == "Total")
+    assert total["total"] == str(expected["notifications_dfe"])
+    header = visit.page.request.get(visit.server.base + "/dashboard/statistics/csv/dfe?year=2025-26").text()
+    assert header.lstrip("\ufeff").splitlines()[0].startswith("time_period,time_identifier,geographic_level")
+
+
+def test_given_a_board_chair_the_dissemination_page_lists_the_learning_the_api_lists(visit: Visit) -> None:
+    visit.sign_in(C).open("/dashboard/dissemination")
+    visit.shot("dissemination-board-chair")
+    expected = api(visit.server, C, "/dissemination")
+    assert expected["items"]
+    assert [row["case_ref"] for row in visit.table("dissemination")] == [i["case_ref"] for i in expected["items"]]
+
+
+def test_the_annual_report_prints_the_boards_year_as_the_api_reports_it(visit: Visit) -> None:
+    page = visit.sign_in(P).open("/dashboard/annual-report?board=coventry&year=2013-14")
+    visit.shot("annual-report")
+    expected = api(visit.server, P, "/boards/coventry/annual-report", year="2013-14")
+    counts = [row["count"] for row in visit.table("reviews")]
+    assert counts == [str(value["count"]) for value in expected["reviews"].values()]
+    for name in ("reviews", "timeliness", "costs", "actions", "themes", "dissemination"):
+        assert page.locator(f"#table-{name}").count() == 1
+    page.emulate_media(media="print")
+    assert not page.locator(".service-nav").is_visible()  # the print stylesheet leaves the page's content only

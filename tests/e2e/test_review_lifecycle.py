@@ -52,6 +52,8 @@ def recorded(server: Server) -> Recorded:
     chair.ok(r + "/report/accept", body("accept"))
     chair.ok(r + "/publication-decision", body("publication-decision"))
     manager.ok(r + "/risk-assessment", body("risk-assessment"))
+    manager.ok(r + "/redactions", body("redactions"))
+    chair.ok(r + "/family-impact-check", body("family-impact-check"))
     manager.ok(r + "/pre-publication-copies", body("pre-publication-copies"))
     manager.ok(r + "/publish", body("publish"))
     # The initiation decision is the chair's: only the chair may correct it (a manager is refused, 403)

@@ -90,7 +90,7 @@ def test_a_worker_killed_at_random_points_while_commands_flow_leaves_every_read_
 
     settings = Settings(database_url=postgres_url, jwt_secret=SECRET, signing_key=Path(env["SCR_SIGNING_KEY"]))
     db = Database(postgres_url)
-    engine = ProjectionEngine(app.recorder, db, read_models(settings))
+    engine = ProjectionEngine(app.recorder, db, read_models(settings), keys=app.keys)
     head = engine.head()
     worker = start_worker(env, log)
     try:

@@ -23,7 +23,9 @@ from service.cli.audit import verify_export_file
 from service.dashboard.audit_status import review_audit_status
 from service.services import ServiceObjects
 from tests.conftest import postgres_schema_url
+from tests.e2e.server import token
 from tests.hostile.conftest import Target, bearer, seed, settings_for
+from tests.hostile.test_dashboard_sessions import form_csrf, sign_in
 
 AUDITOR = bearer(Role.AUDITOR)
 
@@ -111,6 +113,51 @@ def test_the_dashboards_audit_status_says_it_is_not_checked_against_an_independe
     assert status.verified
     assert status.independent_checkpoint is False
     assert "Not checked against an independent checkpoint" in status.summary
+
+
+def verify_on_dashboard(target: Target, upload: bytes | None) -> tuple[int, str]:
+    """Sign in as the board's auditor and press "Verify the whole log" on the Audit page, uploading `upload`."""
+    target.client.cookies.clear()
+    assert sign_in(target.client, token(Role.AUDITOR)).status_code == 303
+    csrf = form_csrf(target.client.get("/dashboard/audit").text)
+    files = {"checkpoint": ("held.json", upload, "application/json")} if upload is not None else None
+    answer = target.client.post("/dashboard/audit", data={"csrf": csrf}, files=files)
+    return answer.status_code, answer.text
+
+
+def test_the_dashboard_takes_an_uploaded_checkpoint_and_catches_a_rewrite_re_signed_with_the_services_key(
+    audited: Target,
+) -> None:
+    held = audited.client.get("/audit/checkpoints/latest", headers=AUDITOR).content
+    assert verify_on_dashboard(audited, held)[1].count('data-key="verified">Verified<') == 1
+    rewrite_and_re_sign(audited)
+
+    status, page = verify_on_dashboard(audited, None)
+    assert status == 200
+    assert 'data-key="verified">Verified<' in page
+    assert "Not checked against an independent checkpoint" in page
+
+    status, page = verify_on_dashboard(audited, held)
+    assert status == 200
+    assert 'data-key="verified">Not verified<' in page
+    assert "Checked against a checkpoint you hold" in page
+    assert "Inconsistent with auditor checkpoint" in page
+
+
+def test_the_dashboard_refuses_an_upload_that_is_not_a_checkpoint_and_verifies_nothing(audited: Target) -> None:
+    status, page = verify_on_dashboard(audited, b'{"size": "x"}')
+    assert status == 422
+    assert "checkpoint 0 is not a signed checkpoint" in page
+    assert 'data-key="verified"' not in page
+
+
+def test_the_dashboards_verification_form_needs_this_browsers_csrf_token(audited: Target) -> None:
+    audited.client.cookies.clear()
+    assert sign_in(audited.client, token(Role.AUDITOR)).status_code == 303
+    answer = audited.client.post("/dashboard/audit", data={"csrf": "forged.token"})
+    assert answer.status_code == 422
+    assert "came from elsewhere" in answer.text
+    assert 'data-key="verified"' not in answer.text
 
 
 def test_verify_export_refuses_an_export_with_no_events_and_says_later_versions_may_exist(

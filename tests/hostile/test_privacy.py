@@ -12,11 +12,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from domain.calendar import london_today
+from domain.personal_data import Withheld
 from domain.values import Role
+from service.app import create_app
 from service.dashboard.session import COOKIE
+from service.settings import Settings
+from tests.conftest import postgres_schema_url
+from tests.e2e.bodies import body
 from tests.e2e.server import token
-from tests.hostile.conftest import CHILD, CHILD_MARKERS, Target, bearer
+from tests.hostile.conftest import CHILD, CHILD_MARKERS, Target, bearer, seed, settings_for
 
 PANEL = bearer(Role.NATIONAL_PANEL, board=None)
 # The dashboard's pages take the same token from their session cookie.
@@ -109,3 +116,59 @@ def test_the_panel_reads_the_learning_and_reporting_routes_so_the_scan_saw_their
     assert answers[("/statistics/notifications", csv)].status_code == 200
     assert answers[("/boards/{board_id}/annual-report", words)].json()["reviews"]["notified"]["count"] == 1
     assert answers[("/themes", "{}")].status_code == 200
+
+
+# ---- after a disposal: the board's own roles see no child detail either -------------------------------
+
+BOARD_ROLES = (Role.BOARD_CHAIR, Role.BOARD_MANAGER, Role.AUDITOR, Role.AGENCY_LEAD)
+ONE_YEAR = '[classes.short]\nlabel = "Test class: one year"\nyears_after_closure = 1\n'
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def disposed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    """The seeded service (one-year retention), its review closed in 2017 and disposed of today."""
+    directory = tmp_path_factory.mktemp("disposed")
+    urls: Iterator[str] = (
+        iter([f"sqlite:///{directory / 'scr.sqlite3'}"]) if request.param == "sqlite" else postgres_schema_url()
+    )
+    classes = directory / "retention.toml"
+    classes.write_text(ONE_YEAR)
+    settings = Settings(**{**settings_for(next(urls), directory).model_dump(), "retention_classes": classes})
+    api = create_app(settings)
+    with TestClient(api, raise_server_exceptions=False) as client:
+        found = Target(api, client)
+        seed(found)
+        review = f"/reviews/{found.ids['review_id']}"
+        found.ok(review + "/close", body("close"))
+        disposal = found.ok(review + "/dispose", {"on": london_today().isoformat(), "rationale": "Retention ended"})
+        found.client.get(review, params={"min_position": disposal["position"]}, headers=bearer(Role.BOARD_CHAIR))
+        yield found
+    next(urls, None)
+
+
+def test_after_a_disposal_no_route_shows_the_childs_details_to_any_of_the_boards_own_roles(disposed: Target) -> None:
+    pages = set(disposed.paths("GET", documented=False)) - DOCUMENTATION
+    leaks, read = {}, 0
+    for role in BOARD_ROLES:
+        api_headers = bearer(role)
+        page_headers = {**api_headers, "Cookie": f"{COOKIE}={token(role)}"}
+        for path in set(disposed.paths("GET")) | pages:
+            for query in QUERIES:
+                headers = page_headers if path in pages else api_headers
+                url = disposed.fill(path)
+                response = disposed.client.get(url, params=query, headers=headers, follow_redirects=False)
+                read += response.status_code == 200
+                found = [marker for marker in CHILD_MARKERS if marker in response.text]
+                if found:
+                    leaks[(role, path, json.dumps(query))] = found
+    assert read > 200
+    assert leaks == {}
+
+
+def test_after_a_disposal_the_board_still_reads_the_review_with_its_personal_fields_shown_as_disposed(
+    disposed: Target,
+) -> None:
+    review = disposed.client.get(disposed.fill("/reviews/{review_id}"), headers=bearer(Role.BOARD_CHAIR)).json()
+    assert review["case_ref"] == "HOSTILE-1"
+    assert review["stage"] == "closed"
+    assert review["child_pseudonym"] == Withheld.DISPOSED.value

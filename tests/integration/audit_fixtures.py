@@ -48,13 +48,7 @@ class Audited:
 
     def sql(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         """Run SQL directly in the database (as someone with database access would), %s placeholders."""
-        url = DatabaseUrl(self.url)
-        if not url.is_postgres:
-            with sqlite3.connect(url.path) as conn:
-                return conn.execute(statement.replace("%s", "?"), tuple(params)).fetchall()
-        with psycopg.connect(url.conninfo(), autocommit=True) as conn, conn.cursor() as cursor:
-            cursor.execute(statement, params)
-            return cursor.fetchall() if cursor.description else []
+        return run_sql(self.url, statement, params)
 
     @property
     def events(self) -> str:
@@ -69,6 +63,17 @@ class Audited:
 
     def head(self) -> int:
         return int(self.sql(f"SELECT MAX({self.position}) FROM {self.events}")[0][0])
+
+
+def run_sql(database_url: str, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+    """Run SQL directly in the database (as someone with database access would), %s placeholders."""
+    url = DatabaseUrl(database_url)
+    if not url.is_postgres:
+        with sqlite3.connect(url.path) as conn:
+            return conn.execute(statement.replace("%s", "?"), tuple(params)).fetchall()
+    with psycopg.connect(url.conninfo(), autocommit=True) as conn, conn.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall() if cursor.description else []
 
 
 def audited_store(url: str, tmp_path: Path) -> Iterator[Audited]:

@@ -11,6 +11,7 @@ import pytest
 
 from projections.base import LogEvent, Projection
 from projections.catalog import read_models as catalog_read_models
+from projections.sealing import open_log_events
 from projections.storage import Cursor, Database
 from service.application import CaseReviews, open_application
 from service.settings import Settings
@@ -46,6 +47,7 @@ class ReadModels:
                 )
                 for n in found
             ]
+            open_log_events(events, self.app.keys)  # sealed personal fields opened, as the engine does
             with self.db.transaction() as cursor:
                 for projection in self.projections:
                     projection.apply_batch(cursor, events)

@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from domain.errors import NotFound
+from domain.personal_data import Withheld
 from projections.audit.checkpoints import checkpoint_dir, read_file
 from projections.audit.export import verify_export
 from projections.audit.history import review_history
@@ -49,7 +50,8 @@ def test_an_export_verifies_offline_and_prints_the_decision_history(
     assert main(["audit", "verify-export", str(out), "--checkpoint", str(latest)]) == 0
     printed = capsys.readouterr().out
     assert "InitiationDecided" in printed
-    assert "Child died; neglect known" in printed
+    assert "Child died; neglect known" not in printed  # a rationale is sealed: offline, no key opens it
+    assert Withheld.OFFLINE.value in printed
     assert f"versions 1..{len(review_history(audited.app, audited.review_id))}" in printed
 
 
@@ -65,7 +67,8 @@ def test_an_export_verifies_against_an_older_checkpoint_through_a_consistency_pr
 
 def test_an_export_with_one_byte_changed_fails(audited: Audited, tmp_path: Path) -> None:
     data = orjson.loads(export_review(audited, tmp_path).read_bytes())
-    state = base64.b64decode(data["events"][1]["state"]).replace(b"Child died", b"Child lied")
+    # One byte of the recorded instant (its rationale is sealed: the stored bytes are what is hashed either way).
+    state = base64.b64decode(data["events"][1]["state"]).replace(b'"timestamp":"2', b'"timestamp":"3', 1)
     data["events"][1]["state"] = base64.b64encode(state).decode()
     check = verify_export(data, read_file(held_checkpoints(audited)[-1]))
     assert check.problems == [f"position {data['events'][1]['position']}: the record does not hash to its leaf"]

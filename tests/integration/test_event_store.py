@@ -17,6 +17,7 @@ from projections.storage import DatabaseUrl
 from service.application import CaseReviews, open_application
 from tests.builders import BOARD, admin, ctx, notification, record_cspr_published_under_override, record_every_event
 from tests.process_builders import record_process
+from tests.records_builders import record_disposed_after_an_inquiry
 
 
 @pytest.fixture
@@ -27,12 +28,13 @@ def app(database_url: str) -> CaseReviews:
 
 
 def event_classes() -> set[type]:
-    """Every concrete event class of the three aggregates."""
+    """Every concrete event class of the aggregates."""
     from domain.board import Board
+    from domain.inquiry_hold import InquiryHolds
 
     return {
         value
-        for aggregate in (CaseReview, LearningAction, Board)
+        for aggregate in (CaseReview, LearningAction, Board, InquiryHolds)
         for value in vars(aggregate).values()
         if isinstance(value, type)
         and hasattr(value, "model_fields")
@@ -55,6 +57,7 @@ def test_every_event_type_round_trips_field_by_field(database_url: str) -> None:
     record_every_event(app)
     record_cspr_published_under_override(app)
     record_process(app)
+    record_disposed_after_an_inquiry(app)
     seen = set()
     for recording in app.__dict__["saved"]:
         original = recording.domain_event

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,30 +12,11 @@ from fastapi.testclient import TestClient
 from domain.values import Role
 from service.app import create_app
 from tests.e2e.bodies import body, notification
+from tests.integration.process_api_support import Api
 from tests.integration.test_api_service import bearer, settings_for
 
 CHAIR = bearer(Role.BOARD_CHAIR, "durham")
 PANEL = bearer(Role.NATIONAL_PANEL)
-
-
-class Api:
-    """A test client that remembers the last position, so every read sees the writes before it."""
-
-    def __init__(self, client: TestClient) -> None:
-        self.client = client
-        self.position = 0
-
-    def post(self, path: str, payload: dict[str, Any], headers: dict[str, str] = CHAIR) -> dict[str, Any]:
-        response = self.client.post(path, json=payload, headers=headers)
-        assert response.status_code in (200, 201), response.text
-        answer: dict[str, Any] = response.json()
-        self.position = max(self.position, int(answer.get("position", 0)))
-        return answer
-
-    def get(self, path: str, headers: dict[str, str] = CHAIR, **params: Any) -> Any:
-        response = self.client.get(path, params={**params, "min_position": self.position}, headers=headers)
-        assert response.status_code == 200, response.text
-        return response.json()
 
 
 def open_review(api: Api, board: str, case_ref: str, regime: str = "scr-2015") -> str:

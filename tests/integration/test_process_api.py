@@ -4,100 +4,25 @@ Each test names a finding of issue 11; every refusal answers its code and record
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
-import pytest
-from fastapi.testclient import TestClient
-
 from domain.values import Role
-from service.app import create_app
 from tests.e2e.bodies import SHA, body, notification
-from tests.integration.test_api_service import bearer, settings_for
+from tests.integration.process_api_support import (  # noqa: F401 (api_fixture: the `api` fixture)
+    BOARD,
+    CHAIR,
+    MANAGER,
+    MET,
+    PANEL,
+    Api,
+    accepted,
+    api_fixture,
+    initiated,
+    opened,
+    published,
+    run_to_acceptance,
+)
+from tests.integration.test_api_service import bearer
 
-BOARD = "durham"
-CHAIR = bearer(Role.BOARD_CHAIR, BOARD)
-MANAGER = bearer(Role.BOARD_MANAGER, BOARD)
-PANEL = bearer(Role.NATIONAL_PANEL)
-MET = {"abuse_or_neglect": True, "died": True, "seriously_harmed": False, "concern_about_joint_working": True}
-
-
-class Api:
-    """A test client that remembers the last position, so every read sees the writes before it."""
-
-    def __init__(self, client: TestClient) -> None:
-        self.client = client
-        self.position = 0
-
-    def post(self, path: str, payload: dict[str, Any], headers: dict[str, str] = CHAIR) -> dict[str, Any]:
-        response = self.client.post(path, json=payload, headers=headers)
-        assert response.status_code in (200, 201), response.text
-        answer: dict[str, Any] = response.json()
-        self.position = max(self.position, int(answer.get("position", 0)))
-        return answer
-
-    def refused(
-        self, path: str, payload: dict[str, Any], status: int, code: str, headers: dict[str, str] = CHAIR
-    ) -> Any:
-        """A refused command: its status and code, and nothing recorded (the review's version is unchanged)."""
-        review = path.split("/")[2] if path.startswith("/reviews/") else None
-        before = self.get(f"/reviews/{review}")["version"] if review else None
-        response = self.client.post(path, json=payload, headers=headers)
-        assert (response.status_code, response.json()["code"]) == (status, code), response.text
-        if review:
-            assert self.get(f"/reviews/{review}")["version"] == before
-        return response.json()
-
-    def get(self, path: str, headers: dict[str, str] = CHAIR, **params: Any) -> Any:
-        response = self.client.get(path, params={**params, "min_position": self.position}, headers=headers)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def rules(self, review: str) -> dict[str, dict[str, Any]]:
-        return {row["rule"]: row for row in self.get(f"/reviews/{review}/timeliness")}
-
-
-@pytest.fixture
-def api(database_url: str, tmp_path: Path) -> Iterator[Api]:
-    with TestClient(create_app(settings_for(database_url, tmp_path))) as client:
-        found = Api(client)
-        found.post(
-            "/boards", {"board_id": BOARD, "name": "Durham SCP", "local_authority": "Durham"}, bearer(Role.ADMIN)
-        )
-        yield found
-
-
-def opened(api: Api, case_ref: str, regime: str = "scr-2015", **changes: Any) -> str:
-    review: str = api.post("/reviews", {**notification(case_ref, regime), **changes})["id"]
-    return review
-
-
-def initiated(api: Api, case_ref: str, regime: str = "scr-2015", decision: str = "initiate") -> str:
-    review = opened(api, case_ref, regime)
-    if regime.startswith("cspr"):
-        api.post(f"/reviews/{review}/rapid-review", body("rapid-review", completed_on="2016-03-08"))
-    api.post(f"/reviews/{review}/initiation-decision", body("initiation-decision", decision=decision))
-    return review
-
-
-def accepted(api: Api, case_ref: str, regime: str = "scr-2015") -> str:
-    review = initiated(api, case_ref, regime)
-    r = f"/reviews/{review}"
-    for name in ("terms-of-reference", "reviewers", "draft", "accept"):
-        api.post(f"{r}/{'report/' if name in ('draft', 'accept') else ''}{name}", body(name))
-    return review
-
-
-def published(api: Api, case_ref: str, regime: str = "scr-2015", **publish: Any) -> str:
-    review = accepted(api, case_ref, regime)
-    r = f"/reviews/{review}"
-    option = "full" if regime.startswith("scr") else "improvements_only"
-    api.post(f"{r}/publication-decision", body("publication-decision", option=option))
-    api.post(f"{r}/risk-assessment", body("risk-assessment"))
-    api.post(f"{r}/publish", body("publish", **publish))
-    return review
-
+ADMIN = bearer(Role.ADMIN)
 
 # ---- 1. a manager can no longer get round the chair ---------------------------------------------------
 
@@ -142,6 +67,7 @@ def test_copies_are_measured_against_an_earlier_actual_publication_and_met_only_
     r = f"/reviews/{review}"
     api.post(f"{r}/publication-decision", body("publication-decision", planned_on="2016-11-15"))
     api.post(f"{r}/risk-assessment", body("risk-assessment"))
+    api.post(f"{r}/family-impact-check", body("family-impact-check"))
     api.post(f"{r}/pre-publication-copies", {"recipients": ["ofsted"], "sent_on": "2016-10-31"})
     assert api.rules(review)["pre_publication_copy"]["met_on"] is None  # DfE has none yet
     api.post(f"{r}/pre-publication-copies", {"recipients": ["dfe"], "sent_on": "2016-11-03"})
@@ -403,6 +329,22 @@ def test_deposit_evaluation_and_links_are_recorded_and_shown(api: Api) -> None:
     assert [link["kind"] for link in process["links"]] == ["linked_review", "joint_sar"]
 
 
+def test_a_link_names_a_review_of_this_service_the_board_can_see_or_one_kept_elsewhere(api: Api) -> None:
+    """An id that names no review, or another board's review, is an unknown reference (another board's review is
+    named by external_ref, as a review kept elsewhere is): 422 unknown_reference naming other_review_id."""
+    review = opened(api, "LINK-1")
+    api.post("/boards", {"board_id": "gateshead", "name": "Gateshead SCP", "local_authority": "Gateshead"}, ADMIN)
+    theirs = api.post("/reviews", notification("GH-1"), bearer(Role.BOARD_MANAGER, "gateshead"))["id"]
+    for other in ("00000000-0000-4000-8000-000000000000", theirs):
+        link = {"kind": "linked_review", "other_review_id": other, "linked_on": "2016-03-09"}
+        problem = api.refused(f"/reviews/{review}/links", link, 422, "unknown_reference")
+        assert problem["errors"][0]["field"] == "other_review_id"
+    api.post(
+        f"/reviews/{review}/links",
+        {"kind": "linked_review", "external_ref": "Gateshead GH-1", "linked_on": "2016-03-09"},
+    )
+
+
 def test_a_review_closed_as_subsumed_has_its_open_deadlines_not_applicable(api: Api) -> None:
     """Notified 3 Mar 2016 under CSPR 2018: rapid review due 24 Mar (15 working days, Easter 25 and 28 Mar
     after it). Closed as subsumed on 10 Mar, unmet: not_applicable, never overdue, neither within nor late."""
@@ -441,8 +383,7 @@ def test_an_extension_is_reported_beside_the_statutory_due_date(api: Api) -> Non
     api.refused(f"{r}/extensions", extension, 403, "forbidden", MANAGER)
     api.refused(f"{r}/extensions", {**extension, "rule": "rapid_review"}, 422, "validation_error")
     api.post(f"{r}/extensions", extension)
-    for name in ("terms-of-reference", "reviewers", "draft", "accept"):
-        api.post(f"{r}/{'report/' if name in ('draft', 'accept') else ''}{name}", body(name))
+    run_to_acceptance(api, review)
     done = api.rules(review)["complete_review"]
     assert (
         done["due_on"],

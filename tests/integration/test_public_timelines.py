@@ -1,8 +1,9 @@
 """The public timelines of DOMAIN.md section 7, recorded on SQLite and PostgreSQL, and their deadlines.
 
-Every expected deadline value was worked out by hand from the dates (SCR 2013 rules: the regimes before
-2013 are not modelled, so these reviews run under the earliest one). Dates the sources do not publish
-are chosen to be plausible and marked n/f where they are set."""
+Every expected deadline value was worked out by hand from the dates. They are recorded under the SCR 2013
+rules on purpose, so that real dates exercise every SCR rule (Panel, copies, retention); the demo data
+records them under their own regime, scr-2006, whose two unconfirmed rows tests/unit/test_scr_2006_rules.py
+holds. Dates the sources do not publish are chosen to be plausible and marked n/f where they are set."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from tests.builders import (
     notification,
     record_bradford_hd,
     record_daniel_pelka,
+    set_up_khyra_ishaq,
 )
 from tests.unit.reviews import outcomes
 
@@ -71,27 +73,7 @@ def record_khyra_ishaq_until_the_trial(app: CaseReviews) -> tuple[UUID, UUID]:
     rid = app.open_review(ctx(), board_id=BOARD, **notification()).id
     act = app.act_on_review
     initiate(app, rid, rationale="Child died; neglect known", decided_on=date(2008, 5, 23))
-    act(
-        ctx(),
-        CaseReview.agree_terms_of_reference,
-        rid,
-        scope_from=date(2006, 1, 1),
-        scope_to=date(2008, 5, 17),
-        methodology="Overview report",
-        equality_considerations="Elective home education; faith",
-        agreed_on=date(2008, 6, 10),
-    )
-    act(
-        ctx(),
-        CaseReview.commission_reviewer,
-        rid,
-        name="A. Author",
-        role=ReviewerRole.OVERVIEW_AUTHOR,
-        procurement_route=ProcurementRoute.DIRECT_AWARD,
-        contract_value_pence=1_200_000,
-        independence_declared=True,
-        commissioned_on=date(2008, 6, 12),
-    )
+    set_up_khyra_ishaq(app, rid)
     act(
         ctx(),
         CaseReview.receive_draft_report,
@@ -128,6 +110,9 @@ def record_khyra_ishaq_until_the_trial(app: CaseReviews) -> tuple[UUID, UUID]:
         media_interest="National",
         communications_plan="Joint statement with partners",
         assessed_on=date(2010, 3, 1),
+    )
+    app.act_on_review(
+        chair(), CaseReview.check_family_impact, rid, on=date(2010, 3, 1), family_consulted=True, note="Family met"
     )
     return rid, hold
 

@@ -16,8 +16,8 @@ from domain.values import Role
 from projections.statistics import CSV_COLUMNS, round_regional
 from service.app import create_app
 from tests.e2e.bodies import body
+from tests.integration.process_api_support import Api
 from tests.integration.test_api_service import bearer, settings_for
-from tests.integration.test_learning_api import Api
 
 PANEL = bearer(Role.NATIONAL_PANEL)
 BOARDS = {"durham": "Durham County Council", "coventry": "Coventry City Council", "birmingham": "Birmingham"}

@@ -304,6 +304,10 @@ class ReviewMachine(AggregateMachine):
             "assess_risk", reputational_risk=risk, media_interest="Local", communications_plan="Plan", assessed_on=on
         )
 
+    @rule(on=steps, consulted=st.booleans())
+    def check_family_impact(self, on: Later, consulted: bool) -> None:
+        self.run("check_family_impact", on=on, family_consulted=consulted, note="")
+
     @rule(to=recipients, on=steps)
     def pre_publication_copies(self, to: tuple[Recipient, ...], on: Later) -> None:
         self.run("send_pre_publication_copies", recipients=to, sent_on=on)
@@ -348,6 +352,8 @@ class ReviewMachine(AggregateMachine):
             )
         elif review.stage is Stage.PUBLICATION_DECIDED and review.risk_assessed_on is None:
             self.assess_risk(RiskLevel.HIGH, gap)
+        elif review.stage is Stage.PUBLICATION_DECIDED and review.family_impact_checked_on is None:
+            self.check_family_impact(gap, True)
         elif review.stage is Stage.PUBLICATION_DECIDED and heed_holds and (blocking := self._blocking_holds()):
             self.run("override_hold_for_publication", hold_id=blocking[0], rationale=why, decided_on=gap)
         elif review.stage is Stage.PUBLICATION_DECIDED:
@@ -404,6 +410,8 @@ class ReviewMachine(AggregateMachine):
             assert review.published_on is not None
             assert review.risk_assessed_on is not None
             assert review.publication_option is not PublicationOption.NOT_PUBLISHED
+            if review.publication_option in (PublicationOption.FULL, PublicationOption.ANONYMISED):
+                assert review.family_impact_checked_on is not None
         if review.regime.is_cspr and review.decision is not None:
             assert review.rapid_review_completed_on is not None
         if not review.regime.is_cspr:

@@ -125,6 +125,7 @@ def publication_decided(
             communications_plan="Joint statement",
             assessed_on=date(2010, 6, 20),
         )
+        review.check_family_impact(chair(), on=date(2010, 6, 20), family_consulted=True, note="Family met")
     return review
 
 

@@ -9,7 +9,7 @@ import pytest
 from tests.integration.test_event_store import event_classes
 
 # Events with no business date of their own: board administration and a recommendation's text.
-UNDATED = {"Registered", "ContributionRecorded", "RecommendationMade"}
+UNDATED = {"Registered", "ContributionRecorded", "RecommendationMade", "Opened"}
 # Decisions and refusals whose rationale is required (not optional) in the stored record.
 DECISIONS = {
     "RapidReviewCompleted",
@@ -24,6 +24,7 @@ DECISIONS = {
     "Reopened",
     "TargetChanged",
     "CompletionAssessed",
+    "Disposed",
 }
 
 

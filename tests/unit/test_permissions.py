@@ -20,9 +20,15 @@ DECISIONS = {
     "reconsider_initiation",
     "withdraw_report",
     "agree_extension",
+    # Records management (issue 13)
+    "check_family_impact",
+    "set_retention_class",
+    "dispose",
 }
 AGENCY_LEAD_COMMANDS = {"report_progress", "add_evidence", "claim_completion"}
 APPLICATION_COMMANDS = {"register_board", "record_contribution", "open_review", "agree_action", "reopen_action"}
+# The admin's commands on the store's register of inquiry holds (domain.inquiry_hold), across boards.
+INQUIRY_HOLD_COMMANDS = {"place_inquiry_hold", "lift_inquiry_hold"}
 
 
 def actor(role: Role, board: str | None = "durham") -> Actor:
@@ -41,12 +47,12 @@ def permitted(role: Role) -> set[str]:
 
 
 def test_every_named_command_is_a_method_of_an_aggregate_or_the_application() -> None:
-    for command in set(COMMAND_ROLES) - APPLICATION_COMMANDS:
+    for command in set(COMMAND_ROLES) - APPLICATION_COMMANDS - INQUIRY_HOLD_COMMANDS:
         assert callable(getattr(CaseReview, command, None) or getattr(LearningAction, command, None)), command
 
 
 def test_the_chair_may_send_every_board_command() -> None:
-    assert permitted(Role.BOARD_CHAIR) == set(COMMAND_ROLES) - {
+    assert permitted(Role.BOARD_CHAIR) == set(COMMAND_ROLES) - INQUIRY_HOLD_COMMANDS - {
         "register_board",
         "record_contribution",
         "claim_completion",
@@ -65,8 +71,8 @@ def test_the_national_panel_records_its_advice_only() -> None:
     assert permitted(Role.NATIONAL_PANEL) == {"receive_panel_advice"}
 
 
-def test_an_admin_registers_boards_and_their_funding_only() -> None:
-    assert permitted(Role.ADMIN) == {"register_board", "record_contribution"}
+def test_an_admin_registers_boards_their_funding_and_inquiry_holds_only() -> None:
+    assert permitted(Role.ADMIN) == {"register_board", "record_contribution"} | INQUIRY_HOLD_COMMANDS
 
 
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.SYSTEM])

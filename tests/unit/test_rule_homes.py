@@ -44,9 +44,15 @@ def test_a_correction_of_a_hold_event_reaches_the_hold_only_when_the_review_has_
 
 @pytest.mark.parametrize(
     ("path", "expected"),
-    [("incident.la_aware_on", [("incident", "la_aware_on")]), ("child.age_years", [("child", "age_years")]), ("x", [])],
+    [
+        ("incident.la_aware_on", [("notified", "incident.la_aware_on")]),
+        ("child.age_years", [("notified", "child.age_years")]),
+        ("other_children.2.sex", [("notified", "other_children.2.sex")]),
+        ("statistics_child", [("notified", "statistics_child")]),
+        ("x", []),
+    ],
 )
-def test_a_correction_of_the_notified_child_or_incident_reaches_that_part(path: str, expected: object) -> None:
+def test_a_correction_of_the_notified_children_or_incident_reaches_that_part(path: str, expected: object) -> None:
     assert correction_targets("Notified", path, first=True, latest=True, hold=False) == expected
 
 

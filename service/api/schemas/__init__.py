@@ -9,6 +9,7 @@ from service.api.schemas.common import *  # noqa: F403
 from service.api.schemas.learning import *  # noqa: F403
 from service.api.schemas.process import *  # noqa: F403
 from service.api.schemas.publication import *  # noqa: F403
+from service.api.schemas.records import *  # noqa: F403
 from service.api.schemas.responses import *  # noqa: F403
 from service.api.schemas.review_records import *  # noqa: F403
 from service.api.schemas.reviews import *  # noqa: F403

@@ -187,14 +187,16 @@ class ReviewLink(Body):
     note: str = Field(default="", max_length=10_000)
 
     def send(self, via: Sender, review_id: UUID) -> CommandResult:
-        return via.review(
+        # Through the application: a review of this service must exist and be the caller's to see.
+        return via.app.link_review(
+            via.ctx,
             review_id,
-            CaseReview.link_review,
             kind=self.kind,
             other_review_id=self.other_review_id,
             external_ref=self.external_ref,
             linked_on=self.linked_on,
             note=self.note,
+            expected_version=via.expected_version,
         )
 
 
