@@ -19,8 +19,11 @@ run: $(STAMP)
 	@$(BIN)/scr demo tokens
 	@$(BIN)/scr serve
 
+# Two processes (the machine's two cores; most tests wait on a database or a server), a test file to each at a
+# time; then, alone, the tests that stop and start the machine's PostgreSQL under everyone.
 test: $(STAMP) $(CHROMIUM)
-	@$(BIN)/pytest
+	@$(BIN)/pytest -n 2 --dist loadfile -m "not restarts_postgres"
+	@$(BIN)/pytest -m restarts_postgres
 
 # Installed only when missing: the file target makes this a no-op once Chromium is there.
 $(CHROMIUM):
