@@ -196,8 +196,10 @@ class DatabaseUrl:
             "POSTGRES_PORT": str(self.port),
             "POSTGRES_USER": self.user,
             "POSTGRES_PASSWORD": self.password,
-            "POSTGRES_POOL_SIZE": "8",
-            "POSTGRES_MAX_OVERFLOW": "8",
+            # Two connections kept open, up to 16 while busy: every process (API workers, projection workers,
+            # each `scr` command) holding eight idle ones filled PostgreSQL's 100 connections.
+            "POSTGRES_POOL_SIZE": "2",
+            "POSTGRES_MAX_OVERFLOW": "14",
             "POSTGRES_CONNECT_TIMEOUT": str(STORE_CONNECT_WAIT_SECONDS),
             "POSTGRES_PRE_PING": "n",  # no round trip per checkout: _prompt checks the pool after a failure
             "APPLICATION_RECORDER_TOPIC": get_topic(PromptPostgresRecorder),
