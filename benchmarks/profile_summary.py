@@ -1,9 +1,11 @@
-"""Where the API processes' time went: `python -m benchmarks.profile_summary STACKS.txt [N]`.
+"""Where the API processes' time went: `python -m benchmarks.profile_summary STACKS.txt [N] [COMMANDS]`.
 
 Reads py-spy's raw output (one collapsed stack a line, `frame;frame;... count`; benchmarks/bench_commands.py
-writes it under BENCH_PROFILE) and prints, for the request threads' samples, the share of time inside each
-of the phases a command passes through (a sample counts once in every phase on its stack), then the N
-functions with most time inclusive."""
+writes it under BENCH_PROFILE at 200 samples a second, idle samples included, so shares are of wall time) and
+prints, for the samples of requests (the event loop's request handling and the worker threads running
+endpoints), the share of time inside each phase a command passes through (a sample counts once in every
+phase on its stack) and, given the COMMANDS answered meanwhile, the wall milliseconds per command; then the
+N functions with most time inclusive."""
 
 from __future__ import annotations
 
@@ -30,13 +32,17 @@ PHASES = {
 }
 
 
+RATE = 200  # samples a second, as bench_commands asks py-spy
+
+
 def main() -> None:
     path, top = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25
+    commands = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     total, phases, inclusive = 0, Counter[str](), Counter[str]()
     for line in open(path):  # noqa: SIM115 - a one-shot script
         stack, _, count_text = line.rstrip().rpartition(" ")
-        if "anyio" not in stack and "starlette" not in stack:
-            continue  # the event loop idling, the pool's housekeeping: not a request's time
+        if "starlette" not in stack and "service/api/commands.py" not in stack:
+            continue  # idle threads, the event loop waiting, the pool's housekeeping: not a request's time
         count = int(count_text)
         total += count
         frames = stack.split(";")
@@ -47,7 +53,8 @@ def main() -> None:
             inclusive[frame] += count
     print(f"{total} samples in request threads and the event loop")
     for name in PHASES:
-        print(f"{100 * phases[name] / max(total, 1):6.1f}%  {name}")
+        per_command = f"{phases[name] / RATE / commands * 1000:7.2f} ms" if commands else ""
+        print(f"{100 * phases[name] / max(total, 1):6.1f}% {per_command}  {name}")
     print()
     for frame, count in inclusive.most_common(top):
         print(f"{100 * count / max(total, 1):6.1f}%  {frame[:150]}")
