@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 
 # Phases of a command, by a function on the stack (py-spy names frames "function (file:line)").
-PHASES = {
+PHASES: dict[str, str | tuple[str, ...]] = {
     "request in all (Starlette app)": "__call__ (starlette/applications.py",
     "endpoint (routing to answer)": "run_endpoint_function (fastapi/routing.py",
     "body parsing and validation": "request_body_to_args (fastapi/dependencies/utils.py",
@@ -23,9 +23,8 @@ PHASES = {
     "  of which: deepcopy from the cache": "deepcopy (copy.py",
     "  of which: decode events (mapper)": "to_domain_event (projections/storage.py",
     "domain command (rules + event)": "send (service/api/schemas",
-    "save: the library's insert and commit": "insert_events (eventsourcing/postgres.py",
-    "  of which: lock table, insert, notify": "_insert_events (eventsourcing/postgres.py",
-    "  of which: commit": "commit (psycopg/connection.py",
+    "save: insert and commit": ("insert_events (eventsourcing/postgres.py", "_insert_in_one_round_trip ("),
+    "  of which: waiting on the server": ("wait (psycopg/connection.py",),
     "encode events (mapper)": "to_stored_event (projections/storage.py",
     "response validation and serialisation": "serialize_response (fastapi/routing.py",
     "engine wake": "wake (projections/engine.py",
@@ -47,7 +46,8 @@ def main() -> None:
         total += count
         frames = stack.split(";")
         for name, marker in PHASES.items():
-            if any(marker in frame for frame in frames):
+            markers = (marker,) if isinstance(marker, str) else marker
+            if any(one in frame for frame in frames for one in markers):
                 phases[name] += count
         for frame in set(frames):
             inclusive[frame] += count
