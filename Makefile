@@ -38,6 +38,7 @@ bench: $(STAMP)
 	@$(BIN)/python -m benchmarks.bench_projections
 	@$(BIN)/python -m benchmarks.bench_audit
 	@$(BIN)/python -m benchmarks.bench_commands
+	@$(BIN)/python -m benchmarks.bench_command_levers
 	@$(BIN)/python -m benchmarks.bench_reads
 	@$(BIN)/python -m benchmarks.bench_access_log
 	@$(BIN)/python -m benchmarks.bench_encryption

@@ -140,11 +140,42 @@ def _readable(fd: int) -> bool:
     return bool(poller.poll(0))
 
 
+_library_insert = getattr(
+    PostgresApplicationRecorder.insert_events, "__wrapped__", PostgresApplicationRecorder.insert_events
+)
+
+
 class PromptPostgresRecorder(PostgresApplicationRecorder):
     """The library's PostgreSQL recorder, giving up after STORE_ATTEMPTS tries so an outage answers 503 soon;
     a commit whose answer was lost is still recognised on the retry (CaseReviews._position_if_recorded)."""
 
-    insert_events = _prompt(PostgresApplicationRecorder.insert_events)
+    def _insert_in_one_round_trip(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """The library's insert (table lock, NOTIFY, INSERT ... RETURNING, in one transaction), with its COMMIT sent
+        in the same pipeline: one round trip instead of two (the library syncs after the INSERT and commits after
+        reading the ids), so the table lock is held for the server's work and the commit's flush only, not while
+        this process (its GIL shared with other requests) reads the answer and sends COMMIT. The commit is still
+        synchronous: the ids are answered only once it is on disk. The inserts' order is still the commit order."""
+        if self.datastore.enable_db_functions or not stored_events:
+            return cast(Sequence[int] | None, _library_insert(self, stored_events, **kwargs))
+        failed: Exception | None = None
+        ids: Sequence[int] | None = None
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline, conn.cursor() as curs:
+                try:
+                    with conn.transaction():
+                        self._insert_events(curs, stored_events, **kwargs)
+                        self._insert_stored_events(curs, stored_events, **kwargs)
+                    pipeline.sync()  # BEGIN, LOCK, NOTIFY, INSERT, COMMIT: a refusal (a conflict) is raised here
+                    ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+                except Exception as error:  # raised after the pipeline is left, as the library does (no warning)
+                    failed = error
+            if failed is not None:
+                if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+                    conn.rollback()  # the refused transaction, before the connection goes back to the pool
+                raise failed
+        return ids
+
+    insert_events = _prompt(_insert_in_one_round_trip)
     select_events = _prompt(PostgresApplicationRecorder.select_events)
     select_notifications = _prompt(PostgresApplicationRecorder.select_notifications)
     max_notification_id = _prompt(PostgresApplicationRecorder.max_notification_id)

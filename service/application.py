@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -392,13 +393,29 @@ class CaseReviews(Application[UUID]):
         return self.review(ctx, review_id)
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
+        """The aggregate as stored now. With the aggregate cache on (open_application) a cached aggregate is
+        brought up to date from the log before use (fast-forward: another process's events are read, never
+        hidden) and handed out as a deep copy, so a command that fails leaves the cached one untouched."""
         try:
             aggregate: object = self.repository.get(aggregate_id)
+            if isinstance(aggregate, CaseReview) and aggregate.disposed_on is not None and self.repository.cache:
+                aggregate = self._replayed(aggregate_id, aggregate.version)
         except AggregateNotFoundError:
             raise NotFound(missing) from None
         if not isinstance(aggregate, cls):
             raise NotFound(missing)
         return aggregate
+
+    def _replayed(self, aggregate_id: UUID, version: int) -> object:
+        """A disposed review from the store, never from the cache: its cached copy may hold personal data read
+        before its data key was destroyed (the key, too, is read again from the store, not this process's key
+        cache), and a replay now opens its sealed fields as destroyed."""
+        if self.keys is not None:
+            self.keys.forget(aggregate_id)
+        if self.repository.cache is not None:
+            with contextlib.suppress(KeyError):  # another thread may have evicted it first
+                self.repository.cache.get(aggregate_id, evict=True)
+        return self.repository.get(aggregate_id, version=version)
 
     @staticmethod
     def _require_version(aggregate: Aggregate, expected: int | None) -> None:
@@ -472,16 +489,26 @@ def open_application(
     url: str,
     *,
     fast_inserts: bool = False,
+    aggregate_cache: int = 0,
     retention: RetentionSchedule | None = None,
     master_key: Path | None = None,
     keys: DataKeys | None = None,
 ) -> CaseReviews:
     """The application on the store a database URL names (tables are created if missing), keeping reviews
     under a retention schedule (the defaults of domain.retention unless given), sealing personal fields with
-    data keys wrapped by the master key (`master_key`, SCR_MASTER_KEY, or the embedded store's own)."""
-    app = CaseReviews(
-        env=DatabaseUrl(url).event_store_env(fast_inserts=fast_inserts), keys=keys or open_data_keys(url, master_key)
-    )
+    data keys wrapped by the master key (`master_key`, SCR_MASTER_KEY, or the embedded store's own), keeping
+    up to `aggregate_cache` recently used aggregates in memory (0: none; each is fast-forwarded from the log
+    before use and handed out as a copy, CaseReviews._get)."""
+    env = DatabaseUrl(url).event_store_env(fast_inserts=fast_inserts)
+    if aggregate_cache > 0:
+        # Named in full, so a change of the library's defaults cannot turn off what makes the cache safe.
+        env |= {
+            "AGGREGATE_CACHE_MAXSIZE": str(aggregate_cache),
+            "AGGREGATE_CACHE_FASTFORWARD": "y",
+            "AGGREGATE_CACHE_FASTFORWARD_SKIPPING": "n",
+            "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+        }
+    app = CaseReviews(env=env, keys=keys or open_data_keys(url, master_key))
     if retention is not None:
         app.retention = retention
     return app

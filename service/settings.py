@@ -29,6 +29,10 @@ class Settings(StoreSettings):
     # `scr projections run` worker does it, so several API processes never compete to apply the same events.
     projections_in_process: bool | None = None
     ready_max_lag: int = Field(default=10_000, ge=0)
+    # Aggregates kept in memory per API process (0: none), each brought up to date from the log before use
+    # instead of replayed from its first event (issue 15); see service.application.open_application. A review
+    # takes about 15 KB in memory at 27 events (Daniel Pelka's timeline), so 1,024 of them tens of MB.
+    aggregate_cache: int = Field(default=1024, ge=0, le=1_000_000)
     log_level: str = "INFO"
     # Limits and exposure (issue 14): enforced before authentication.
     idempotency_stale_seconds: float = Field(default=30.0, gt=0, le=3600)
