@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import threading
-import time
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,7 +22,7 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from benchmarks.bench_commands import BOARD, library_save_rate, open_reviews
+from benchmarks.bench_commands import BOARD, library_save_rate, open_reviews, per_second
 from benchmarks.served import ROOT, fresh_schema
 from domain.base import Context
 from domain.review import CaseReview
@@ -68,26 +67,18 @@ def application(url: str, cache: int, recorder: type) -> CaseReviews:
 
 def command_rate(app: CaseReviews, reviews: list[UUID], threads: int) -> float:
     """Staff-time commands a second from `threads` threads, each on its own share of the reviews."""
-    done = [0] * threads
     manager = Context(Actor(user="bench", role=Role.BOARD_MANAGER, board=BOARD), UUID(int=9), date(2026, 11, 27))
-    start = threading.Barrier(threads + 1)
 
-    def keep_sending(number: int) -> None:
-        mine = reviews[number::threads]
-        start.wait()
-        deadline = time.perf_counter() + SECONDS
-        while time.perf_counter() < deadline:
-            app.act_on_review(manager, CaseReview.record_staff_time, mine[done[number] % len(mine)], **STAFF_TIME)
-            done[number] += 1
+    def sending(number: int) -> Callable[[], None]:
+        mine, sent = reviews[number::threads], [0]
 
-    workers = [threading.Thread(target=keep_sending, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    start.wait()
-    began = time.perf_counter()
-    for worker in workers:
-        worker.join()
-    return sum(done) / (time.perf_counter() - began)
+        def send_one() -> None:
+            app.act_on_review(manager, CaseReview.record_staff_time, mine[sent[0] % len(mine)], **STAFF_TIME)
+            sent[0] += 1
+
+        return send_one
+
+    return per_second(threads, sending, SECONDS)
 
 
 def run() -> list[dict[str, Any]]:

@@ -63,30 +63,44 @@ class Counter(Aggregate):
         self.total = getattr(self, "total", 0) + by
 
 
-def library_save_rate(url: str, threads: int, seconds: float = SECONDS) -> float:
-    """Saves per second of one new event each, from `threads` threads, with the library's defaults."""
-    app: Application[UUID] = Application(env={**DatabaseUrl(url).event_store_env(), "POSTGRES_POOL_SIZE": "16"})
-    saved = [0] * threads
+def per_second(threads: int, step_for: Callable[[int], Callable[[], None]], seconds: float = SECONDS) -> float:
+    """Calls per second of the steps `step_for(n)` makes (set-up not timed), from `threads` threads started together."""
+    done = [0] * threads
     start = threading.Barrier(threads + 1)
 
-    def keep_saving(number: int) -> None:
-        counter = Counter()
-        app.save(counter)
+    def keep_stepping(number: int) -> None:
+        step = step_for(number)
         start.wait()
         deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline:
-            counter.count(by=1)
-            app.save(counter)
-            saved[number] += 1
+            step()
+            done[number] += 1
 
-    workers = [threading.Thread(target=keep_saving, args=(n,)) for n in range(threads)]
+    workers = [threading.Thread(target=keep_stepping, args=(n,)) for n in range(threads)]
     for worker in workers:
         worker.start()
     start.wait()
     began = time.perf_counter()
     for worker in workers:
         worker.join()
-    rate = sum(saved) / (time.perf_counter() - began)
+    return sum(done) / (time.perf_counter() - began)
+
+
+def library_save_rate(url: str, threads: int, seconds: float = SECONDS) -> float:
+    """Saves per second of one new event each, from `threads` threads, with the library's defaults."""
+    app: Application[UUID] = Application(env={**DatabaseUrl(url).event_store_env(), "POSTGRES_POOL_SIZE": "16"})
+
+    def counting(_: int) -> Callable[[], None]:
+        counter = Counter()
+        app.save(counter)
+
+        def save_one() -> None:
+            counter.count(by=1)
+            app.save(counter)
+
+        return save_one
+
+    rate = per_second(threads, counting, seconds)
     app.close()
     return rate
 
