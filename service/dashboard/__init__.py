@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from service.dashboard import views_learning  # noqa: F401 (adds its pages to the router)
+from service.dashboard import views_learning
 from service.dashboard.routes import router
 from service.dashboard.session import COOKIE, PATH, SignInRequired, forget_token
 
@@ -28,5 +28,6 @@ async def _to_sign_in(request: Request, _: Exception) -> RedirectResponse:
 def install_dashboard(api: FastAPI) -> None:
     """Add the dashboard's pages, its stylesheet and its sign-in redirect to the service."""
     api.include_router(router)
+    api.include_router(views_learning.router)
     api.mount(f"{PATH}/static", StaticFiles(directory=Path(__file__).parent / "static"), name="dashboard-static")
     api.add_exception_handler(SignInRequired, _to_sign_in)

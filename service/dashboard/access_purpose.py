@@ -1,6 +1,6 @@
 """The dashboard's side of the access log: the purpose a viewer states, and recording the pages they read.
 
-A page's view model lists under "accessed" the (review id, board) pairs it shows; `_page` and `_csv`
+A page's view model lists under "accessed" the (review id, board) pairs it shows; `render_page` and `render_csv`
 (routes.py) record them once the page was built (a refused page records nothing), with the route
 template, never the URL.
 

@@ -82,7 +82,7 @@ PAGES = [
     ("Timeliness", "/timeliness", "timeliness"),
     ("Cost ledger", "/costs", "board_ledger"),
     ("Learning actions", "/learning-actions", "learning_actions"),
-    # served by views_learning.py
+    # served by views_learning.py (its own router)
     ("Search", "/search", "search"),
     ("Dissemination", "/dissemination", "dissemination"),
     ("Statistics", "/statistics", "statistics"),
@@ -119,7 +119,7 @@ def _built(request: Request, viewer: Viewer, build: Callable[[], T]) -> T | HTML
         return _render(request, "error.html", {"viewer": viewer, "title": title, "detail": str(error)}, status)
 
 
-def _page(request: Request, viewer: Viewer, template: str, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
+def render_page(request: Request, viewer: Viewer, template: str, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
     model = _built(request, viewer, build)
     if isinstance(model, HTMLResponse):
         return model
@@ -132,7 +132,7 @@ def _page(request: Request, viewer: Viewer, template: str, build: Callable[[], d
     return response
 
 
-def _csv(request: Request, viewer: Viewer, table: str, build: Callable[[], dict[str, Any]]) -> Response:
+def render_csv(request: Request, viewer: Viewer, table: str, build: Callable[[], dict[str, Any]]) -> Response:
     model = _built(request, viewer, build)
     if isinstance(model, HTMLResponse):
         return model
@@ -291,7 +291,7 @@ def sign_out(request: Request, services: Services) -> Response:
 @router.get("")
 def overview(request: Request, viewer: CurrentViewer) -> HTMLResponse:
     """Who you are, your role and board, and the pages you may open."""
-    return _page(request, viewer, "overview.html", dict)
+    return render_page(request, viewer, "overview.html", dict)
 
 
 @router.get("/reviews")
@@ -299,7 +299,7 @@ def reviews(
     request: Request, viewer: CurrentViewer, filters: Annotated[ReviewFilters, Depends()], offset: Offset = 0
 ) -> HTMLResponse:
     """The reviews board, a page at a time."""
-    return _page(request, viewer, "reviews.html", lambda: reviews_board(viewer, filters, offset))
+    return render_page(request, viewer, "reviews.html", lambda: reviews_board(viewer, filters, offset))
 
 
 @router.get("/reviews/csv/{table}")
@@ -308,20 +308,20 @@ def reviews_csv(
 ) -> Response:
     """The reviews board as CSV: every review the filters match, streamed."""
     if table != "reviews":
-        return _csv(request, viewer, table, lambda: reviews_board(viewer, filters))
+        return render_csv(request, viewer, table, lambda: reviews_board(viewer, filters))
     return _streamed_csv(request, viewer, lambda: recorded_download(request, viewer, reviews_download(viewer, filters)))
 
 
 @router.get("/reviews/{review_id:uuid}")
 def review(request: Request, viewer: CurrentViewer, review_id: UUID) -> HTMLResponse:
     """One review."""
-    return _page(request, viewer, "review.html", lambda: review_page(viewer, review_id))
+    return render_page(request, viewer, "review.html", lambda: review_page(viewer, review_id))
 
 
 @router.get("/reviews/{review_id:uuid}/csv/{table}")
 def review_csv(request: Request, viewer: CurrentViewer, review_id: UUID, table: str) -> Response:
     """One of a review's tables as CSV."""
-    return _csv(request, viewer, table, lambda: review_page(viewer, review_id))
+    return render_csv(request, viewer, table, lambda: review_page(viewer, review_id))
 
 
 @router.get("/timeliness")
@@ -329,7 +329,7 @@ def timeliness(
     request: Request, viewer: CurrentViewer, filters: Annotated[TimelinessFilters, Depends()]
 ) -> HTMLResponse:
     """Timeliness per rule and durations, by board."""
-    return _page(request, viewer, "timeliness.html", lambda: timeliness_page(viewer, filters))
+    return render_page(request, viewer, "timeliness.html", lambda: timeliness_page(viewer, filters))
 
 
 @router.get("/timeliness/csv/{table}")
@@ -337,13 +337,13 @@ def timeliness_csv(
     request: Request, viewer: CurrentViewer, table: str, filters: Annotated[TimelinessFilters, Depends()]
 ) -> Response:
     """A timeliness table as CSV."""
-    return _csv(request, viewer, table, lambda: timeliness_page(viewer, filters))
+    return render_csv(request, viewer, table, lambda: timeliness_page(viewer, filters))
 
 
 @router.get("/costs")
 def costs(request: Request, viewer: CurrentViewer, board: str = "", financial_year: str = "") -> HTMLResponse:
     """The cost ledger of a financial year."""
-    return _page(request, viewer, "costs.html", lambda: costs_page(viewer, board, financial_year))
+    return render_page(request, viewer, "costs.html", lambda: costs_page(viewer, board, financial_year))
 
 
 @router.get("/costs/csv/{table}")
@@ -351,7 +351,7 @@ def costs_csv(
     request: Request, viewer: CurrentViewer, table: str, board: str = "", financial_year: str = ""
 ) -> Response:
     """A cost ledger table as CSV."""
-    return _csv(request, viewer, table, lambda: costs_page(viewer, board, financial_year))
+    return render_csv(request, viewer, table, lambda: costs_page(viewer, board, financial_year))
 
 
 @router.get("/learning-actions")
@@ -359,7 +359,7 @@ def actions(
     request: Request, viewer: CurrentViewer, filters: Annotated[ActionFilters, Depends()], offset: Offset = 0
 ) -> HTMLResponse:
     """Learning actions, overdue first, a page at a time."""
-    return _page(request, viewer, "actions.html", lambda: actions_page(viewer, filters, offset))
+    return render_page(request, viewer, "actions.html", lambda: actions_page(viewer, filters, offset))
 
 
 @router.get("/learning-actions/csv/{table}")
@@ -368,7 +368,7 @@ def actions_csv(
 ) -> Response:
     """A learning actions table as CSV (the actions: every one the filters match, streamed)."""
     if table != "actions":
-        return _csv(request, viewer, table, lambda: actions_page(viewer, filters))
+        return render_csv(request, viewer, table, lambda: actions_page(viewer, filters))
     return _streamed_csv(request, viewer, lambda: actions_download(viewer, filters))
 
 

@@ -1,7 +1,8 @@
 """Dashboard pages for learning and reporting: search, dissemination, DfE statistics, the board's annual report.
 
 Each page reads the same query functions, role tables and access rules as the API; each table is also CSV.
-Added to the dashboard's router and navigation when the dashboard is installed."""
+Their routes are this module's own `router` (install_dashboard adds it); their rows in the navigation are
+routes.PAGES."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from domain.errors import InvalidValue
@@ -20,10 +21,11 @@ from projections import dissemination, search, statistics
 from service import reports
 from service.access import board_scope
 from service.access_log import listed_reviews
-from service.dashboard.routes import _csv, _page, router
-from service.dashboard.session import CurrentViewer, Viewer
+from service.dashboard.routes import render_csv, render_page
+from service.dashboard.session import PATH, CurrentViewer, Viewer
 from service.dashboard.tables import DATE, NUMBER, PENCE, TEXT, Column, Table
 
+router = APIRouter(prefix=PATH, include_in_schema=False)
 Text = Annotated[str, Query(max_length=200)]
 
 
@@ -135,7 +137,7 @@ def search_view(
     offset: Offset = 0,
 ) -> HTMLResponse:
     """Search findings, recommendations, terms of reference and board responses, with theme filters."""
-    return _page(request, viewer, "search.html", lambda: search_page(viewer, q, theme, board, regime, offset))
+    return render_page(request, viewer, "search.html", lambda: search_page(viewer, q, theme, board, regime, offset))
 
 
 @router.get("/search/csv/{table}")
@@ -150,7 +152,7 @@ def search_csv(
     offset: Offset = 0,
 ) -> Response:
     """A table of the search page as CSV (the page's matches)."""
-    return _csv(request, viewer, table, lambda: search_page(viewer, q, theme, board, regime, offset))
+    return render_csv(request, viewer, table, lambda: search_page(viewer, q, theme, board, regime, offset))
 
 
 # ---- dissemination ------------------------------------------------------------------------------------
@@ -202,7 +204,7 @@ def dissemination_view(
     to_on: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> HTMLResponse:
     """Learning shared across reviews."""
-    return _page(request, viewer, "dissemination.html", lambda: dissemination_page(viewer, board, from_on, to_on))
+    return render_page(request, viewer, "dissemination.html", lambda: dissemination_page(viewer, board, from_on, to_on))
 
 
 @router.get("/dissemination/csv/{table}")
@@ -215,7 +217,7 @@ def dissemination_csv(
     to_on: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> Response:
     """A table of the dissemination page as CSV."""
-    return _csv(request, viewer, table, lambda: dissemination_page(viewer, board, from_on, to_on))
+    return render_csv(request, viewer, table, lambda: dissemination_page(viewer, board, from_on, to_on))
 
 
 # ---- statistics ---------------------------------------------------------------------------------------
@@ -285,13 +287,13 @@ def statistics_page(viewer: Viewer, year: str) -> dict[str, Any]:
 @router.get("/statistics")
 def statistics_view(request: Request, viewer: CurrentViewer, year: Text = "") -> HTMLResponse:
     """DfE serious incident notification statistics for a reporting year."""
-    return _page(request, viewer, "statistics.html", lambda: statistics_page(viewer, year))
+    return render_page(request, viewer, "statistics.html", lambda: statistics_page(viewer, year))
 
 
 @router.get("/statistics/csv/{table}")
 def statistics_csv(request: Request, viewer: CurrentViewer, table: str, year: Text = "") -> Response:
     """A table of the statistics page as CSV (`dfe`: DfE's open-data layout)."""
-    return _csv(request, viewer, table, lambda: statistics_page(viewer, year))
+    return render_csv(request, viewer, table, lambda: statistics_page(viewer, year))
 
 
 # ---- annual report ------------------------------------------------------------------------------------
@@ -342,7 +344,7 @@ def _annual_heading(key: str) -> str:
 @router.get("/annual-report")
 def annual_report_view(request: Request, viewer: CurrentViewer, board: Text = "", year: Text = "") -> HTMLResponse:
     """A board's annual report, printable (a print stylesheet drops the navigation and filters)."""
-    return _page(request, viewer, "annual_report.html", lambda: annual_report_page(viewer, board, year))
+    return render_page(request, viewer, "annual_report.html", lambda: annual_report_page(viewer, board, year))
 
 
 @router.get("/annual-report/csv/{table}")
@@ -350,4 +352,4 @@ def annual_report_csv(
     request: Request, viewer: CurrentViewer, table: str, board: Text = "", year: Text = ""
 ) -> Response:
     """A table of the annual report as CSV."""
-    return _csv(request, viewer, table, lambda: annual_report_page(viewer, board, year))
+    return render_csv(request, viewer, table, lambda: annual_report_page(viewer, board, year))
