@@ -103,6 +103,38 @@ def initiate(app: Any, rid: Any, *, board: str = BOARD, rationale: str, decided_
     )
 
 
+def decided_to_publish_in_full(
+    app: Any,
+    rid: Any,
+    *,
+    decided_on: date,
+    planned_on: date,
+    assessed_on: date,
+    board: str = BOARD,
+    rationale: str = "Public interest",
+    communications_plan: str = "Joint statement",
+) -> None:
+    """The chair decides to publish in full; the board's manager assesses the risk (high, national interest)."""
+    app.act_on_review(
+        chair(board),
+        CaseReview.decide_publication,
+        rid,
+        option=PublicationOption.FULL,
+        rationale=rationale,
+        planned_on=planned_on,
+        decided_on=decided_on,
+    )
+    app.act_on_review(
+        ctx(board=board),
+        CaseReview.assess_risk,
+        rid,
+        reputational_risk=RiskLevel.HIGH,
+        media_interest="National",
+        communications_plan=communications_plan,
+        assessed_on=assessed_on,
+    )
+
+
 def set_up_khyra_ishaq(app: Any, rid: Any) -> None:
     """Khyra Ishaq's review set up: terms of reference agreed 10 June 2008 (scope 2006 to her death on 17 May 2008),
     an overview author commissioned 12 June 2008 by direct award for £12,000 (n/f: chosen for the tests)."""
@@ -238,23 +270,8 @@ def record_every_event(app: Any) -> Any:
     )
     act(ctx(), CaseReview.lift_legal_hold, rid, hold_id=hold, lifted_on=date(2010, 3, 2), outcome="Sentenced")
     act(chair(), CaseReview.accept_report, rid, accepted_on=date(2010, 5, 10), board_response="Accepted in full")
-    act(
-        chair(),
-        CaseReview.decide_publication,
-        rid,
-        option=PublicationOption.FULL,
-        rationale="Public interest",
-        planned_on=date(2010, 7, 27),
-        decided_on=date(2010, 6, 1),
-    )
-    act(
-        ctx(),
-        CaseReview.assess_risk,
-        rid,
-        reputational_risk=RiskLevel.HIGH,
-        media_interest="National",
-        communications_plan="Joint statement",
-        assessed_on=date(2010, 6, 20),
+    decided_to_publish_in_full(
+        app, rid, decided_on=date(2010, 6, 1), planned_on=date(2010, 7, 27), assessed_on=date(2010, 6, 20)
     )
     act(
         ctx(),
@@ -537,23 +554,8 @@ def record_daniel_pelka(app: Any) -> Any:
         accepted_on=date(2013, 8, 20),
         board_response="Accepted after trial",
     )
-    act(
-        chair(board),
-        CaseReview.decide_publication,
-        rid,
-        option=PublicationOption.FULL,
-        rationale="Public interest",
-        planned_on=date(2013, 9, 17),
-        decided_on=date(2013, 8, 22),
-    )
-    act(
-        manager,
-        CaseReview.assess_risk,
-        rid,
-        reputational_risk=RiskLevel.HIGH,
-        media_interest="National",
-        communications_plan="Joint statement",
-        assessed_on=date(2013, 9, 2),
+    decided_to_publish_in_full(
+        app, rid, decided_on=date(2013, 8, 22), planned_on=date(2013, 9, 17), assessed_on=date(2013, 9, 2), board=board
     )
     act(chair(board), CaseReview.check_family_impact, rid, on=date(2013, 9, 3), family_consulted=False, note="")
     copies = (Recipient.OFSTED, Recipient.DFE)

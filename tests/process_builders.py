@@ -21,17 +21,15 @@ from domain.values import (
     PanelView,
     PlacementType,
     ProcurementRoute,
-    PublicationOption,
     Rating,
     Recipient,
     ReconsiderationReason,
     Regime,
     ReviewerRole,
-    RiskLevel,
     Sex,
     WithdrawalReason,
 )
-from tests.builders import BOARD, MET_CRITERIA, SHA, chair, ctx, notification
+from tests.builders import BOARD, MET_CRITERIA, SHA, chair, ctx, decided_to_publish_in_full, notification
 
 
 def record_reconsidered_and_republished(app: Any, case_ref: str = "SCR15-R") -> Any:
@@ -160,23 +158,8 @@ def record_reconsidered_and_republished(app: Any, case_ref: str = "SCR15-R") -> 
         reason="Evidence heard at the trial",
     )
     act(chair(), CaseReview.accept_report, rid, accepted_on=date(2016, 1, 20), board_response="Revision accepted")
-    act(
-        chair(),
-        CaseReview.decide_publication,
-        rid,
-        option=PublicationOption.FULL,
-        rationale="Public interest",
-        planned_on=date(2016, 3, 1),
-        decided_on=date(2016, 1, 25),
-    )
-    act(
-        ctx(),
-        CaseReview.assess_risk,
-        rid,
-        reputational_risk=RiskLevel.HIGH,
-        media_interest="National",
-        communications_plan="Joint statement",
-        assessed_on=date(2016, 1, 26),
+    decided_to_publish_in_full(
+        app, rid, decided_on=date(2016, 1, 25), planned_on=date(2016, 3, 1), assessed_on=date(2016, 1, 26)
     )
     act(chair(), CaseReview.check_family_impact, rid, on=date(2016, 1, 27), family_consulted=True, note="Father met")
     act(ctx(), CaseReview.send_pre_publication_copies, rid, recipients=(Recipient.OFSTED,), sent_on=date(2016, 2, 10))

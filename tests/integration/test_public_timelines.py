@@ -27,7 +27,6 @@ from domain.values import (
     PublicationOption,
     Recipient,
     ReviewerRole,
-    RiskLevel,
     Stage,
 )
 from service.application import CaseReviews, open_application
@@ -38,6 +37,7 @@ from tests.builders import (
     admin,
     chair,
     ctx,
+    decided_to_publish_in_full,
     initiate,
     notification,
     record_bradford_hd,
@@ -93,23 +93,14 @@ def record_khyra_ishaq_until_the_trial(app: CaseReviews) -> tuple[UUID, UUID]:
         placed_on=date(2010, 1, 4),
     ).created
     act(chair(), CaseReview.accept_report, rid, accepted_on=date(2010, 2, 15), board_response="Accepted")
-    act(
-        chair(),
-        CaseReview.decide_publication,
+    decided_to_publish_in_full(
+        app,
         rid,
-        option=PublicationOption.FULL,
-        rationale="Publish in full after the trial",
-        planned_on=date(2010, 7, 27),
         decided_on=date(2010, 2, 22),
-    )
-    act(
-        ctx(),
-        CaseReview.assess_risk,
-        rid,
-        reputational_risk=RiskLevel.HIGH,
-        media_interest="National",
-        communications_plan="Joint statement with partners",
+        planned_on=date(2010, 7, 27),
         assessed_on=date(2010, 3, 1),
+        rationale="Publish in full after the trial",
+        communications_plan="Joint statement with partners",
     )
     app.act_on_review(
         chair(), CaseReview.check_family_impact, rid, on=date(2010, 3, 1), family_consulted=True, note="Family met"
