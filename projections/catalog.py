@@ -9,6 +9,7 @@ from projections.case_status import CaseStatusProjection
 from projections.cost_ledger import CostLedgerProjection
 from projections.disposal import DisposalProjection
 from projections.dissemination import DisseminationProjection
+from projections.inquiry_holds import InquiryHoldsProjection
 from projections.learning_actions import LearningActionsProjection
 from projections.review_facts import deadline_rules
 from projections.search import SearchProjection
@@ -30,6 +31,7 @@ def read_models(settings: StoreSettings) -> list[Projection]:
         DisseminationProjection(),
         StatisticsProjection(),
         CalendarProjection(),
+        InquiryHoldsProjection(),
         AuditLogProjection(settings),
         DisposalProjection(),  # last: purges the copies the others took (projections/disposal.py)
     ]

@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import psycopg
@@ -341,8 +341,15 @@ class ProjectionEngine:
 
     def position(self) -> int:
         """The lowest position applied across projections (what every read model reflects)."""
-        rows = self._tracked()
-        return min((row.position for row in rows), default=self._log.head())
+        with self.db.transaction() as cursor:
+            return self.lowest_position(tracking.read_all(cursor))
+
+    def lowest_position(self, rows: Mapping[str, tracking.Tracked]) -> int:
+        """The lowest position applied across this engine's projections in tracking rows read by the caller (a
+        projection with no row yet has applied nothing); the log's head for an engine with no projections."""
+        if not self.projections:
+            return self._log.head()
+        return min(rows[p.name].position if p.name in rows else 0 for p in self.projections)
 
     def position_of(self, name: str) -> int:
         """The position one projection has applied up to (a stopped projection stays where it stopped)."""

@@ -1,30 +1,32 @@
-"""A review's retention as its readers see it (API and dashboard alike).
+"""A review's retention as its readers see them (API and dashboard alike).
 
-The retention block uses the schedule in force (service.settings) and the inquiry holds as the event store
-holds them now (service.application.CaseReviews.inquiry_holds_covering), never a read model's copy: what a
-reader is told is what the disposal rule would decide on."""
+The retention block uses the schedule in force (service.settings) and the inquiry holds in force at the read
+models' position (projections/inquiry_holds.py), read in the same transaction as the review's row: what a
+reader is told is what the disposal rule would have decided at X-Projection-Position. The disposal command
+itself checks the holds as the store holds them when it runs (service.application.CaseReviews.dispose)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from domain.retention import retention_status
+from domain.retention import RetentionSchedule, retention_status
 from domain.values import Stage
-from service.services import ServiceObjects
+from projections.inquiry_holds import holds_in_force
+from projections.storage import Cursor
 
 
-def review_retention(services: ServiceObjects, row: dict[str, Any]) -> dict[str, Any]:
+def review_retention(cursor: Cursor, schedule: RetentionSchedule, row: dict[str, Any]) -> dict[str, Any]:
     """The review's retention class, disposal due date, disposal and the inquiry holds in force over its board."""
     process = row.get("process") or {}
     return retention_status(
-        services.settings.retention,
+        schedule,
         recorded_class=process.get("retention_class"),
         stage=Stage(row["stage"]),
         closed_on=_date(row.get("closed_on")),
         disposed_on=_date(process.get("disposed_on")),
         board_id=row["board_id"],
-        holds=services.app.inquiry_holds_covering(row["board_id"]),
+        holds=holds_in_force(cursor),
     )
 
 

@@ -28,6 +28,17 @@ ANNUAL_TABLES: dict[str, tuple[str, ...]] = {
 }
 
 
+# The read models an annual report reads: its answer is kept while none of them has moved (service/api/reading.py).
+ANNUAL_REPORT_SOURCES = (
+    case_status.CaseStatusProjection.name,
+    timeliness.TimelinessProjection.name,
+    cost_ledger.CostLedgerProjection.name,
+    learning_actions.LearningActionsProjection.name,
+    search.SearchProjection.name,
+    dissemination.DisseminationProjection.name,
+)
+
+
 def annual_report(cursor: Cursor, board_id: str, year: str, *, today: date) -> dict[str, Any]:
     """The board's year (April to March): reviews notified, initiated, completed and published; timeliness per
     rule; costs against partner contributions; learning actions; themes; dissemination."""

@@ -31,20 +31,16 @@ from urllib.parse import urlencode
 
 from fastapi import Request, Response
 
-from domain.calendar import london_today
 from domain.values import Actor
-from projections import tracking
-from projections.storage import Cursor
-from service.api.reading import caught_up
-from service.services import ServiceObjects
+from service.api.reading import Snapshot
 
 # Answers vary with the bearer token's reader (its board, role and agency).
 VARY = "Authorization"
 
 
-def answer_tag(cursor: Cursor, projection: str, actor: Actor, today: date, request: Request) -> str:
-    """The weak ETag of this reader's answer from `projection` as it stands in `cursor`'s transaction."""
-    tracked = tracking.read_all(cursor)[projection]
+def answer_tag(snapshot: Snapshot, projection: str, actor: Actor, today: date, request: Request) -> str:
+    """The weak ETag of this reader's answer from `projection` as it stands in the snapshot's transaction."""
+    tracked = snapshot.tracked[projection]
     scope = "\x1f".join(
         (
             projection,
@@ -58,21 +54,6 @@ def answer_tag(cursor: Cursor, projection: str, actor: Actor, today: date, reque
         )
     )
     return f'W/"{tracked.position}-{hashlib.blake2b(scope.encode(), digest_size=10).hexdigest()}"'
-
-
-def caught_up_tag(
-    services: ServiceObjects,
-    request: Request,
-    response: Response,
-    min_position: int | None,
-    projection: str,
-    actor: Actor,
-) -> str:
-    """For a cached read (service/api/reading.py cached_read): wait for `min_position`, then the tag at the
-    projection's position now (the cached answer is computed after, so it is of that position or a later one)."""
-    caught_up(services, response, min_position)
-    with services.db.transaction(read_only=True) as cursor:
-        return answer_tag(cursor, projection, actor, london_today(), request)
 
 
 def unchanged(request: Request, tag: str) -> bool:

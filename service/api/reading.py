@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Annotated, NoReturn, TypeVar
 from weakref import WeakKeyDictionary
 
 from fastapi import Query, Response
 
 from domain.calendar import london_today
+from projections import tracking
 from projections.engine import ProjectionEngine
 from projections.storage import Cursor
 from service.api.problems import ApiProblem
@@ -30,44 +32,65 @@ MinPosition = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A read of the read models: one read-only transaction, and the tracking rows read first in it."""
+
+    cursor: Cursor
+    tracked: Mapping[str, tracking.Tracked]
+
+    def position_of(self, projection: str) -> int:
+        """The position one read model had applied when the read began (its rows are at least this fresh)."""
+        found = self.tracked.get(projection)
+        return 0 if found is None else found.position
+
+
+@contextmanager
+def projection_snapshot(services: ServiceObjects, response: Response, min_position: int | None) -> Iterator[Snapshot]:
+    """Once the read models have caught up with `min_position`: one read-only transaction whose first statement
+    reads the tracking rows, which give X-Projection-Position (and the answer tags and cached answers their
+    positions). A tracking row commits with its view rows, so every row read after it is at least that fresh:
+    one transaction and one extra statement per read, however many positions the read needs."""
+    caught_up(services, min_position)
+    with services.db.transaction(read_only=True) as cursor:
+        tracked = tracking.read_all(cursor)
+        response.headers["X-Projection-Position"] = str(services.engine.lowest_position(tracked))
+        yield Snapshot(cursor, tracked)
+
+
 @contextmanager
 def projection_read(services: ServiceObjects, response: Response, min_position: int | None) -> Iterator[Cursor]:
-    """A cursor on the read models, once they have caught up with `min_position`."""
-    caught_up(services, response, min_position)
-    with services.db.transaction(read_only=True) as cursor:
-        yield cursor
+    """A cursor on the read models, once they have caught up with `min_position` (projection_snapshot)."""
+    with projection_snapshot(services, response, min_position) as snapshot:
+        yield snapshot.cursor
 
 
-def cached_read(
+def cached_answer(
     services: ServiceObjects,
-    response: Response,
-    min_position: int | None,
-    projection: str,
+    snapshot: Snapshot,
+    projections: tuple[str, ...],
     question: tuple[Hashable, ...],
     answer: Callable[[Cursor], T],
 ) -> T:
-    """A read of one projection whose answer depends only on that projection's position, today and
-    `question`: computed once for them (keyed by its own position, so another projection that has
-    stopped never freezes it)."""
-    caught_up(services, response, min_position)
-
-    def compute() -> T:
-        with services.db.transaction(read_only=True) as cursor:
-            return answer(cursor)
-
-    key = (projection, services.engine.position_of(projection), london_today(), *question)
-    result: T = services.answers.get(key, compute)
+    """An answer that depends only on the positions of the read models it reads (`projections`), today and
+    `question`: computed once for them, in the snapshot's transaction. Keyed by those read models' own
+    positions, so any new event they apply asks again, and another projection that has stopped never freezes it."""
+    positions = tuple(snapshot.position_of(name) for name in projections)
+    key = (projections, positions, london_today(), *question)
+    result: T = services.answers.get(key, lambda: answer(snapshot.cursor))
     return result
 
 
-def caught_up(services: ServiceObjects, response: Response, min_position: int | None) -> None:
-    """Wait for `min_position` (else 503) and say in X-Projection-Position how far the read models are.
+def caught_up(services: ServiceObjects, min_position: int | None) -> None:
+    """Wait for `min_position` (else 503); without one, return at once (no query).
 
     A position past the log's head was never answered to anyone: refused at once (422), never waited for.
     At most `max_waiting_reads` reads wait at a time; others get 503 at once, so waiting reads can never
     hold every worker thread while normal reads queue behind them."""
+    if min_position is None:
+        return
     engine = services.engine
-    if min_position is not None and min_position > engine.position():
+    if min_position > engine.position():
         _require_recorded(engine.head(), min_position)
         waiting = _waiting_reads(services)
         if not waiting.acquire(blocking=False):
@@ -78,8 +101,6 @@ def caught_up(services: ServiceObjects, response: Response, min_position: int | 
             waiting.release()
         if not reached:
             _behind(engine.position(), min_position)
-    # Taken before the read: the rows are at least this fresh.
-    response.headers["X-Projection-Position"] = str(engine.position())
 
 
 def _require_recorded(head: int, min_position: int) -> None:

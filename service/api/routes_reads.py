@@ -17,11 +17,11 @@ from projections import case_status, cost_ledger, learning_actions, timeliness
 from projections.storage import Cursor
 from service.access import agency_scope, board_scope, for_reader
 from service.api.access_recording import ReadRecord
-from service.api.conditional import answer_tag, caught_up_tag, not_modified, unchanged, validator_headers
+from service.api.conditional import answer_tag, not_modified, unchanged, validator_headers
 from service.api.deps import CommandContext, CurrentActor
 from service.api.paged_lists import PAGE_HEADERS, Paging, page_answer
 from service.api.problems import problem_responses
-from service.api.reading import MinPosition, cached_read, etag, projection_read
+from service.api.reading import MinPosition, cached_answer, etag, projection_read, projection_snapshot
 from service.api.schemas import ActionRow, ReviewRow, Row, RuleTimeliness
 from service.records_view import review_retention
 from service.services import Services
@@ -64,13 +64,19 @@ def list_reviews(
     require_read(actor, "reviews")
     today = london_today()
     filters: dict[str, Any] = {"board_id": board_scope(actor, board), "stage": stage, "regime": regime}
-    with projection_read(services, response, min_position) as cursor:
-        tag = answer_tag(cursor, case_status.CaseStatusProjection.name, actor, today, request)
+    with projection_snapshot(services, response, min_position) as snapshot:
+        tag = answer_tag(snapshot, case_status.CaseStatusProjection.name, actor, today, request)
         if unchanged(request, tag):
             return not_modified(response, tag)
-        total = case_status.count_reviews(cursor, today=today, overdue=overdue, **filters)["total"]
+        total = cached_answer(  # the same on every page: counted once per position
+            services,
+            snapshot,
+            (case_status.CaseStatusProjection.name,),
+            ("reviews counted", overdue, *filters.values()),
+            lambda cursor: case_status.count_reviews(cursor, today=today, overdue=overdue, **filters)["total"],
+        )
         rows = case_status.list_reviews(
-            cursor, today=today, overdue=overdue, limit=page.limit, offset=page.offset, **filters
+            snapshot.cursor, today=today, overdue=overdue, limit=page.limit, offset=page.offset, **filters
         )
     reads.record_rows(rows)
     shown = [for_reader(actor, row) for row in rows]
@@ -108,9 +114,10 @@ def get_review(
         return Row.model_validate(state)
     with projection_read(services, response, min_position) as cursor:
         row = _visible_review(cursor, actor, review_id, ctx.today)
+        retention = review_retention(cursor, services.settings.retention, row)
     reads.record([(review_id, row["board_id"])])
     response.headers["ETag"] = etag(row["version"])
-    return ReviewRow.model_validate(for_reader(actor, row | {"retention": review_retention(services, row)}))
+    return ReviewRow.model_validate(for_reader(actor, row | {"retention": retention}))
 
 
 @router.get(
@@ -131,12 +138,12 @@ def get_review_timeliness(
     """Per rule: its source, start, due and met dates, working and calendar days, days overdue, hold days."""
     require_read(actor, "timeliness")
     today = london_today()
-    with projection_read(services, response, min_position) as cursor:
-        row = _visible_review(cursor, actor, review_id, today)  # before any 304: another board's stays 404
-        tag = answer_tag(cursor, timeliness.TimelinessProjection.name, actor, today, request)
+    with projection_snapshot(services, response, min_position) as snapshot:
+        row = _visible_review(snapshot.cursor, actor, review_id, today)  # before any 304: another board's stays 404
+        tag = answer_tag(snapshot, timeliness.TimelinessProjection.name, actor, today, request)
         if unchanged(request, tag):
             return not_modified(response, tag)
-        rows = timeliness.review_timeliness(cursor, review_id, today=today) or []
+        rows = timeliness.review_timeliness(snapshot.cursor, review_id, today=today) or []
     reads.record([(review_id, row["board_id"])])
     response.headers.update(validator_headers(tag))
     return [RuleTimeliness.model_validate(row) for row in rows]
@@ -167,20 +174,20 @@ def get_timeliness(
     each rule by its own start date (`filters.period_applies_to`)."""
     require_read(actor, "timeliness")
     board_id = board_scope(actor, board)
-    name = timeliness.TimelinessProjection.name
-    tag = caught_up_tag(services, request, response, min_position, name, actor)
-    if unchanged(request, tag):
-        return not_modified(response, tag)
-    found = cached_read(
-        services,
-        response,
-        None,
-        name,
-        (board_id, regime, from_on, to_on),
-        lambda cursor: timeliness.aggregate_timeliness(
-            cursor, today=london_today(), board_id=board_id, regime=regime, from_on=from_on, to_on=to_on
-        ),
-    )
+    name, today = timeliness.TimelinessProjection.name, london_today()
+    with projection_snapshot(services, response, min_position) as snapshot:
+        tag = answer_tag(snapshot, name, actor, today, request)
+        if unchanged(request, tag):
+            return not_modified(response, tag)
+        found = cached_answer(
+            services,
+            snapshot,
+            (name,),
+            (board_id, regime, from_on, to_on),
+            lambda cursor: timeliness.aggregate_timeliness(
+                cursor, today=today, board_id=board_id, regime=regime, from_on=from_on, to_on=to_on
+            ),
+        )
     response.headers.update(validator_headers(tag))
     return Row.model_validate(found)
 
@@ -203,12 +210,12 @@ def get_review_ledger(
     """Entries and totals: committed, invoiced, paid, by category and paying agency; staff time."""
     require_read(actor, "review_ledger")
     today = london_today()
-    with projection_read(services, response, min_position) as cursor:
-        row = _visible_review(cursor, actor, review_id, today)  # before any 304: another board's stays 404
-        tag = answer_tag(cursor, cost_ledger.CostLedgerProjection.name, actor, today, request)
+    with projection_snapshot(services, response, min_position) as snapshot:
+        row = _visible_review(snapshot.cursor, actor, review_id, today)  # before any 304: another board's stays 404
+        tag = answer_tag(snapshot, cost_ledger.CostLedgerProjection.name, actor, today, request)
         if unchanged(request, tag):
             return not_modified(response, tag)
-        ledger = cost_ledger.review_ledger(cursor, review_id)
+        ledger = cost_ledger.review_ledger(snapshot.cursor, review_id)
     if ledger is None:
         raise NotFound(f"review {review_id} has no ledger")
     reads.record([(review_id, row["board_id"])])
@@ -235,17 +242,17 @@ def get_board_ledger(
     require_read(actor, "board_ledger")
     board_scope(actor, board_id)
     name = cost_ledger.CostLedgerProjection.name
-    tag = caught_up_tag(services, request, response, min_position, name, actor)
-    if unchanged(request, tag):
-        return not_modified(response, tag)
-    found = cached_read(
-        services,
-        response,
-        None,
-        name,
-        ("board", board_id, financial_year),
-        lambda cursor: cost_ledger.board_ledger(cursor, board_id, financial_year),
-    )
+    with projection_snapshot(services, response, min_position) as snapshot:
+        tag = answer_tag(snapshot, name, actor, london_today(), request)
+        if unchanged(request, tag):
+            return not_modified(response, tag)
+        found = cached_answer(
+            services,
+            snapshot,
+            (name,),
+            ("board", board_id, financial_year),
+            lambda cursor: cost_ledger.board_ledger(cursor, board_id, financial_year),
+        )
     response.headers.update(validator_headers(tag))
     return Row.model_validate(found)
 
@@ -279,12 +286,20 @@ def list_learning_actions(
         "review_id": review_id,
         "status": status,
     }
-    with projection_read(services, response, min_position) as cursor:
-        tag = answer_tag(cursor, learning_actions.LearningActionsProjection.name, actor, today, request)
+    with projection_snapshot(services, response, min_position) as snapshot:
+        tag = answer_tag(snapshot, learning_actions.LearningActionsProjection.name, actor, today, request)
         if unchanged(request, tag):
             return not_modified(response, tag)
-        total = learning_actions.count_actions(cursor, today=today, **filters)
-        rows = learning_actions.list_actions(cursor, today=today, limit=page.limit, offset=page.offset, **filters)
+        total = cached_answer(  # the same on every page: counted once per position
+            services,
+            snapshot,
+            (learning_actions.LearningActionsProjection.name,),
+            ("actions counted", *filters.values()),
+            lambda cursor: learning_actions.count_actions(cursor, today=today, **filters),
+        )
+        rows = learning_actions.list_actions(
+            snapshot.cursor, today=today, limit=page.limit, offset=page.offset, **filters
+        )
     return page_answer(request, response, rows, total=total, page=page, tag=tag)
 
 

@@ -16,7 +16,7 @@ from service import feed_tokens, reports
 from service.access import board_scope
 from service.api.deps import CurrentActor
 from service.api.problems import ApiProblem, problem_responses
-from service.api.reading import MinPosition, caught_up, projection_read
+from service.api.reading import MinPosition, cached_answer, projection_read, projection_snapshot
 from service.api.schemas import Row
 from service.services import Services
 
@@ -102,8 +102,15 @@ def annual_report(
     require_read(actor, "annual_report")
     board_scope(actor, board_id)
     _year(year, "year")
-    with projection_read(services, response, min_position) as cursor:
-        report = reports.annual_report(cursor, board_id, year, today=london_today())
+    today = london_today()
+    with projection_snapshot(services, response, min_position) as snapshot:
+        report = cached_answer(
+            services,
+            snapshot,
+            reports.ANNUAL_REPORT_SOURCES,
+            ("annual report", board_id, year),
+            lambda cursor: reports.annual_report(cursor, board_id, year, today=today),
+        )
     if format == "csv":
         name = table or "reviews"
         body = reports.as_csv(reports.ANNUAL_TABLES[name], reports.annual_table(report, name))
@@ -139,8 +146,7 @@ def calendar_feed(
         feed_tokens.verify(services.db, token, board_id=board_id)
     except feed_tokens.InvalidFeedToken as error:
         raise ApiProblem(401, "unauthenticated", str(error)) from None
-    caught_up(services, response, None)
-    with services.db.transaction(read_only=True) as cursor:
+    with projection_read(services, response, None) as cursor:
         body = reports.calendar_feed(cursor, board_id, today=london_today())
     return Response(
         body,

@@ -347,13 +347,14 @@ def review_page(viewer: Viewer, review_id: UUID) -> dict[str, Any]:
         linked = _linked_case_refs(cursor, actor, row, viewer)
         tables = _review_tables(cursor, viewer, review_id)
         ledger = cost_ledger.review_ledger(cursor, review_id) if may_read(actor, "review_ledger") else None
+        retention = review_retention(cursor, viewer.services.settings.retention, row)
         if may_read(actor, "access_log"):
             tables["viewers"] = _viewers(cursor, actor, review_id)
     model: dict[str, Any] = {
         "accessed": [(review_id, found["board_id"])],
         "purposes": PURPOSES,
         "review": row,
-        "facts": _facts(row, linked) + records_facts(row.get("process") or {}, review_retention(viewer.services, row)),
+        "facts": _facts(row, linked) + records_facts(row.get("process") or {}, retention),
         "overdue_rules": row["overdue_rules"],
         "holds": [describe_hold(hold) for hold in row["active_legal_holds"]],
         "tables": tables,
