@@ -150,7 +150,7 @@ def run() -> dict[str, Any]:
         grow(app, EVENTS, 0)
         db = Database(url)
         audit = TimedAuditLog(audited)
-        engine = ProjectionEngine(app.recorder, db, [audit])
+        engine = ProjectionEngine(app.recorder, db, [audit], keys=app.keys)
         engine.setup()
         print("building the audit tree", file=sys.stderr)
         engine.catch_up()

@@ -331,7 +331,7 @@ class Follower:
     def __init__(self, url: str) -> None:
         self.app, self.db = open_application(url), Database(url)
         self.counting = CountingProjection("gap_check")
-        self.engine = ProjectionEngine(self.app.recorder, self.db, [self.counting], batch_size=200)
+        self.engine = ProjectionEngine(self.app.recorder, self.db, [self.counting], batch_size=200, keys=self.app.keys)
         self.engine.setup()
 
     def followed(self, service: Service, clients: int, plan: list[list[list[Any]]]) -> tuple[dict[str, Any], int, int]:

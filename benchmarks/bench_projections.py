@@ -91,7 +91,7 @@ def measure_rebuild(url: str) -> dict[str, Any]:
     """Our engine rebuilding the four read models from position 0."""
     app, db = open_app(url), Database(url)
     spent: dict[str, float] = {}
-    engine = ProjectionEngine(app.recorder, db, [timed(model, spent) for model in question_models(url)])
+    engine = ProjectionEngine(app.recorder, db, [timed(model, spent) for model in question_models(url)], keys=app.keys)
     started = time.perf_counter()
     events = engine.rebuild()
     seconds = time.perf_counter() - started

@@ -5,7 +5,8 @@ each, benchmarks/dataset.py), the read models caught up, then `scr serve` (BENCH
 read by BENCH_READ_CLIENTS clients (default 4) from a load generator in its own process, BENCH_SECONDS
 per endpoint: `/healthz` (the trivial endpoint, the floor of HTTP on this machine) and the reads a board's
 or the Panel's dashboard makes. Writes benchmarks/results/reads.json (endpoint, p50_ms, p99_ms,
-trivial_p99_ms, ratio) and prints a table. Target: each p99 at most 3 times the trivial p99."""
+trivial_p99_ms, ratio) and prints a table. Target: each p99 at most 3 times the trivial p99. BENCH_READ_URL
+reads a store built before instead (its read models are caught up first), to measure again without rebuilding."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -41,7 +44,9 @@ def build(url: str) -> dict[str, Any]:
     started = time.perf_counter()
     written = generate(app, REVIEWS * EVENTS_PER_REVIEW, boards=BOARDS)
     generated = time.perf_counter()
-    engine = ProjectionEngine(app.recorder, db, read_models(Settings(database_url=url, jwt_secret=SECRET)))
+    engine = ProjectionEngine(
+        app.recorder, db, read_models(Settings(database_url=url, jwt_secret=SECRET)), keys=app.keys
+    )
     engine.setup()
     engine.catch_up()
     caught_up = time.perf_counter()
@@ -116,9 +121,32 @@ def with_current_tags(port: int, reads: dict[str, tuple[str, dict[str, str]]]) -
             connection.close()
 
 
+@contextmanager
+def store() -> Iterator[tuple[str, dict[str, Any]]]:
+    """A fresh schema with the dataset built (dropped afterwards); or, with BENCH_READ_URL, a store built before
+    (e.g. by benchmarks/dataset.py on a kept schema, with the same SCR_MASTER_KEY), its read models caught up."""
+    given = os.environ.get("BENCH_READ_URL")
+    if given is None:
+        with fresh_schema() as url:
+            yield url, build(url)
+        return
+    app, db = open_application(given), Database(given)
+    engine = ProjectionEngine(
+        app.recorder, db, read_models(Settings(database_url=given, jwt_secret=SECRET)), keys=app.keys
+    )
+    engine.setup()
+    engine.catch_up()
+    with db.transaction(read_only=True) as cursor:
+        cursor.execute("SELECT count(*) FROM case_status_reviews")
+        reviews = int(cursor.fetchone()[0])
+    size = {"reviews": reviews, "events": app.recorder.max_notification_id() or 0, "store": "given"}
+    db.close()
+    app.close()
+    yield given, size
+
+
 def run() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    with fresh_schema() as url:
-        size = build(url)
+    with store() as (url, size):
         print(json.dumps(size), flush=True)
         reads = endpoints(*busiest_board(url), size["reviews"])
         measured = {}

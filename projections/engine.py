@@ -77,8 +77,8 @@ class ProjectionEngine:
         db: Database,
         projections: Sequence[Projection],
         *,
+        keys: DataKeys | None,
         batch_size: int = 5000,
-        keys: DataKeys | None = None,
     ) -> None:
         names = [projection.name for projection in projections]
         if len(set(names)) != len(names):
@@ -86,7 +86,7 @@ class ProjectionEngine:
         self.db = db
         self.projections = list(projections)
         self.batch_size = batch_size
-        self.keys = keys  # opens each batch's sealed personal fields (projections/sealing.py); None: placeholders
+        self.keys = keys  # opens each batch's sealed personal fields (projections/sealing.py); None: a store unsealed
         # Called after a disposal is applied and scrubbed: caches of this process drop what they held.
         self.after_disposal: list[Callable[[], object]] = []
         self._log = open_log(recorder, db)

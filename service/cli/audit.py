@@ -44,7 +44,7 @@ def _audit_tree(settings: Settings, *, catch_up: bool) -> Iterator[Database]:
     db = Database(settings.url)
     app = open_application(settings.url, master_key=settings.master_key)
     try:
-        engine = ProjectionEngine(app.recorder, db, [AuditLogProjection(settings)])
+        engine = ProjectionEngine(app.recorder, db, [AuditLogProjection(settings)], keys=app.keys)
         engine.setup()
         if catch_up:
             engine.catch_up()

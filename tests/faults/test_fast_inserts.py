@@ -27,7 +27,7 @@ def test_with_fast_inserts_concurrent_commands_are_each_applied_exactly_once(pos
         manager = bearer(Role.BOARD_MANAGER)
         reviews = [client.post("/reviews", json=notification(f"F-{n}"), headers=manager).json()["id"] for n in range(4)]
         counting = CountingProjection()
-        engine = ProjectionEngine(services.app.recorder, services.db, [counting], batch_size=5)
+        engine = ProjectionEngine(services.app.recorder, services.db, [counting], batch_size=5, keys=services.app.keys)
         engine.setup()
         engine.start_in_background()  # follows the log while the commands race, as a worker would
 

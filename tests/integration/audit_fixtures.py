@@ -91,7 +91,7 @@ def audited_store(url: str, tmp_path: Path) -> Iterator[Audited]:
     db = Database(url)
     review_id = record_every_event(app)
     record_cspr_published_under_override(app)
-    engine = ProjectionEngine(app.recorder, db, [AuditLogProjection(settings)], batch_size=7)
+    engine = ProjectionEngine(app.recorder, db, [AuditLogProjection(settings)], batch_size=7, keys=app.keys)
     engine.setup()
     audited = Audited(url, app, db, engine, settings, review_id)
     audited.catch_up_and_checkpoint()

@@ -31,7 +31,7 @@ def projections(url: str, counting: CountingProjection) -> list[Projection]:
 def main(url: str, marker: str, pause: str) -> None:
     app, db = open_application(url), Database(url)
     counting = CountingProjection(pause_seconds=float(pause), batch_marker=Path(marker))
-    engine = ProjectionEngine(app.recorder, db, projections(url, counting), batch_size=BATCH_SIZE)
+    engine = ProjectionEngine(app.recorder, db, projections(url, counting), batch_size=BATCH_SIZE, keys=app.keys)
     engine.setup()
     engine.catch_up()
     db.close()

@@ -28,7 +28,7 @@ def test_catching_up_applies_every_event_once_in_batches_smaller_than_the_log(st
     app, db = store
     record_every_event(app)
     counting = CountingProjection()
-    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=7)
+    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=7, keys=app.keys)
     engine.setup()
 
     assert engine.catch_up() == len(every_position(app))
@@ -42,7 +42,7 @@ def test_catching_up_again_applies_only_what_was_recorded_since(store):
     app, db = store
     record_every_event(app)
     counting = CountingProjection()
-    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=10)
+    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=10, keys=app.keys)
     engine.setup()
     engine.catch_up()
     before = engine.position()
@@ -58,7 +58,7 @@ def test_a_failing_projection_stops_at_the_failing_event_and_the_others_carry_on
     record_every_event(app)
     failing = CountingProjection("failing", fail_on_type="LegalHoldPlaced")
     healthy = CountingProjection("healthy")
-    engine = ProjectionEngine(app.recorder, db, [failing, healthy], batch_size=50)
+    engine = ProjectionEngine(app.recorder, db, [failing, healthy], batch_size=50, keys=app.keys)
     engine.setup()
 
     engine.catch_up()
@@ -77,15 +77,17 @@ def test_a_failing_projection_stops_at_the_failing_event_and_the_others_carry_on
 def test_a_stopped_projection_resumes_at_the_failing_event_when_the_engine_starts_again(store):
     app, db = store
     record_every_event(app)
-    first = ProjectionEngine(app.recorder, db, [CountingProjection(fail_on_type="LegalHoldPlaced")], batch_size=50)
+    first = ProjectionEngine(
+        app.recorder, db, [CountingProjection(fail_on_type="LegalHoldPlaced")], batch_size=50, keys=app.keys
+    )
     first.setup()
     first.catch_up()
 
     fixed = CountingProjection()
-    ProjectionEngine(app.recorder, db, [fixed], batch_size=50).catch_up()
+    ProjectionEngine(app.recorder, db, [fixed], batch_size=50, keys=app.keys).catch_up()
 
     assert applied(db, fixed) == every_position(app)
-    [status] = ProjectionEngine(app.recorder, db, [fixed]).status()
+    [status] = ProjectionEngine(app.recorder, db, [fixed], keys=app.keys).status()
     assert (status.error, status.error_position, status.lag) == (None, None, 0)
 
 
@@ -93,7 +95,7 @@ def test_rebuilding_one_projection_replays_it_from_position_zero_and_leaves_the_
     app, db = store
     record_every_event(app)
     first, second = CountingProjection("first"), CountingProjection("second")
-    engine = ProjectionEngine(app.recorder, db, [first, second], batch_size=8)
+    engine = ProjectionEngine(app.recorder, db, [first, second], batch_size=8, keys=app.keys)
     engine.setup()
     engine.catch_up()
     with db.transaction() as cursor:
@@ -109,7 +111,7 @@ def test_rebuilding_one_projection_replays_it_from_position_zero_and_leaves_the_
 
 def test_rebuilding_an_unknown_projection_names_the_known_ones(store):
     app, db = store
-    engine = ProjectionEngine(app.recorder, db, [CountingProjection()])
+    engine = ProjectionEngine(app.recorder, db, [CountingProjection()], keys=app.keys)
 
     with pytest.raises(KeyError, match="known: counting"):
         engine.rebuild("case_status")
@@ -118,7 +120,7 @@ def test_rebuilding_an_unknown_projection_names_the_known_ones(store):
 def test_a_caller_can_wait_until_the_background_engine_has_applied_its_command(store):
     app, db = store
     counting = CountingProjection()
-    engine = ProjectionEngine(app.recorder, db, [counting])
+    engine = ProjectionEngine(app.recorder, db, [counting], keys=app.keys)
     engine.setup()
     engine.start_in_background()
     try:
@@ -149,7 +151,7 @@ def test_a_stop_request_during_a_long_catch_up_ends_the_worker_after_the_current
     record_every_event(app)
     stop = threading.Event()
     projection = StopsTheWorker(stop)
-    engine = ProjectionEngine(app.recorder, db, [projection], batch_size=5)
+    engine = ProjectionEngine(app.recorder, db, [projection], batch_size=5, keys=app.keys)
     engine.setup()
 
     engine.run(stop)

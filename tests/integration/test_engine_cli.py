@@ -61,7 +61,7 @@ def test_rebuilding_an_unknown_read_model_is_refused_with_the_known_names(record
 def test_status_exits_1_and_says_where_a_stopped_read_model_stopped(recorded, capsys):
     db = Database(recorded)
     app = open_application(recorded)
-    ProjectionEngine(app.recorder, db, read_models(Settings())).setup()
+    ProjectionEngine(app.recorder, db, read_models(Settings()), keys=app.keys).setup()
     with db.transaction() as cursor:
         tracking.record_error(cursor, "case_status", position=5, error="ValueError: bad event")
     db.close()
@@ -89,6 +89,7 @@ def test_the_worker_catches_up_then_stops_cleanly_on_sigterm(postgres_url):
         app.recorder,
         db,
         read_models(Settings(database_url=postgres_url, jwt_secret="engine-cli-test-secret-long-enough-for-hs256")),
+        keys=app.keys,
     )
     try:
         deadline = time.monotonic() + 60

@@ -57,7 +57,7 @@ def test_an_event_that_commits_after_a_higher_one_is_applied_not_skipped(fast_st
     app, db, url = fast_store
     record_every_event(app)
     counting = CountingProjection()
-    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=5)
+    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=5, keys=app.keys)
     engine.setup()
     engine.catch_up()
     caught_up = engine.position()
@@ -83,7 +83,7 @@ def test_an_insert_that_rolls_back_leaves_a_gap_the_engine_passes(fast_store):
     app, db, url = fast_store
     record_every_event(app)
     counting = CountingProjection()
-    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=5)
+    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=5, keys=app.keys)
     engine.setup()
     with open_writer(url) as aborted:
         gap = take_id_and_insert(aborted)
@@ -118,7 +118,7 @@ def test_concurrent_writers_on_the_lock_free_path_have_every_event_applied_exact
     app, db, _ = fast_store
     app.register_board(admin(), board_id=BOARD, name="Birmingham SCB", local_authority="Birmingham")
     counting = CountingProjection()
-    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=3)
+    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=3, keys=app.keys)
     engine.setup()
     errors: list[BaseException] = []
     writers = [threading.Thread(target=write_reviews, args=(app, n, 10, errors)) for n in range(4)]

@@ -83,7 +83,9 @@ def test_a_worker_killed_mid_batch_resumes_and_applies_every_event_exactly_once(
     restarted = start_worker(postgres_url, tmp_path / "after-restart", pause=0)
     assert restarted.wait(timeout=120) == 0
 
-    engine = ProjectionEngine(app.recorder, db, projections(postgres_url, counting), batch_size=BATCH_SIZE)
+    engine = ProjectionEngine(
+        app.recorder, db, projections(postgres_url, counting), batch_size=BATCH_SIZE, keys=app.keys
+    )
     assert [(s.name, s.position, s.error) for s in engine.status()] == [
         (p.name, positions[-1], None) for p in engine.projections
     ]

@@ -121,7 +121,7 @@ def test_a_rebuild_cut_short_is_done_again_from_the_start_on_the_next_start(data
     load_demo(app)
     db = Database(database_url)
     counting = CountingProjection()
-    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=20)
+    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=20, keys=app.keys)
     engine.setup()
     engine.catch_up()
     with db.transaction() as cursor:  # as a process killed half way through a rebuild leaves it
@@ -129,7 +129,7 @@ def test_a_rebuild_cut_short_is_done_again_from_the_start_on_the_next_start(data
         cursor.execute("DELETE FROM counting_applied WHERE position > 40")
         cursor.execute("UPDATE projection_tracking SET position = 40 WHERE name = %s", (counting.name,))
 
-    ProjectionEngine(app.recorder, db, [counting], batch_size=20).setup()
+    ProjectionEngine(app.recorder, db, [counting], batch_size=20, keys=app.keys).setup()
 
     with db.transaction() as cursor:
         row = tracking.read_all(cursor)[counting.name]
