@@ -61,8 +61,9 @@ _COLUMNS = (
     "la_of_incident",
     "la_of_residence",
     "process",
+    "pending_deadlines",
 )
-_JSON_COLUMNS = frozenset({"reviewers", "active_legal_holds", "children", "process"})
+_JSON_COLUMNS = frozenset({"reviewers", "active_legal_holds", "children", "process", "pending_deadlines"})
 _SELECT = ", ".join(f"r.{column}" for column in _COLUMNS)
 _UPSERT = (
     f"INSERT INTO case_status_reviews ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
@@ -82,7 +83,8 @@ class CaseStatusProjection:
     # is pending.
     # 3: process facts add redactions, the family-impact check, the retention class and disposal (issue 13);
     # every withdrawal (kept after republication); corrections reach every child and the statistics child.
-    schema_version = 3  # raise with any change to its tables or their meaning: stores rebuild it on start
+    # 4: each row keeps its pending deadlines (`pending_deadlines`, JSON): a read needs no second query.
+    schema_version = 4  # raise with any change to its tables or their meaning: stores rebuild it on start
 
     def __init__(self, rules: Sequence[Rule] = RULES) -> None:
         self.rules = rules_by_regime(rules)
@@ -101,7 +103,7 @@ class CaseStatusProjection:
             "planned_on TEXT, published_on TEXT, closed_on TEXT, reviewers TEXT NOT NULL, "
             "active_legal_holds TEXT NOT NULL, version INTEGER NOT NULL, position BIGINT NOT NULL, "
             "children TEXT NOT NULL, statistics_child INTEGER NOT NULL, la_of_incident TEXT, la_of_residence TEXT, "
-            "process TEXT NOT NULL)"
+            "process TEXT NOT NULL, pending_deadlines TEXT NOT NULL)"
         )
         create_facts_table(cursor, _FACTS)
         cursor.execute("CREATE INDEX IF NOT EXISTS case_status_reviews_board ON case_status_reviews (board_id, stage)")
@@ -127,12 +129,16 @@ class CaseStatusProjection:
         facts, last, moved = fold(events, lambda ids: load_facts(cursor, _FACTS, ids))
         if not last:
             return
-        cursor.executemany(_UPSERT, [_row(facts[rid], rid, event) for rid, event in last.items()])
+        cursor.executemany(
+            _UPSERT,
+            [_row(facts[rid], rid, event, list(self._pending(rid, facts[rid]))) for rid, event in last.items()],
+        )
         save_facts(cursor, _FACTS, [(rid, facts[rid].to_json()) for rid in last])
         self._replace_deadlines(cursor, {rid: facts[rid] for rid in moved})
 
     def _replace_deadlines(self, cursor: Cursor, moved: dict[str, ReviewFacts]) -> None:
-        """Store each moved review's unmet rules with their due dates (those do not depend on today)."""
+        """Store each moved review's unmet rules with their due dates (those do not depend on today), which the
+        overdue filter searches by due date (each row keeps its own as JSON for reading, `pending_deadlines`)."""
         if not moved:
             return
         cursor.executemany("DELETE FROM case_status_deadlines WHERE review_id = %s", [(rid,) for rid in moved])
@@ -151,8 +157,8 @@ class CaseStatusProjection:
                 yield review_id, deadline.rule.id, deadline.order, deadline.due_on.isoformat(), False
 
 
-def _row(review: ReviewFacts, review_id: str, last: LogEvent) -> tuple[Any, ...]:
-    """The stored columns of one review after its latest event."""
+def _row(review: ReviewFacts, review_id: str, last: LogEvent, pending: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """The stored columns of one review after its latest event, with its pending deadlines (`_pending` rows)."""
     facts = review.data
     child, incident = facts["child"], facts["incident"]
     decision, decided_on = current_decision(facts)
@@ -186,6 +192,7 @@ def _row(review: ReviewFacts, review_id: str, last: LogEvent) -> tuple[Any, ...]
         incident.get("la_of_incident"),
         incident.get("la_of_residence"),
         orjson.dumps(process_facts(facts)).decode(),
+        orjson.dumps([(rule, due_on, met_by_time) for _, rule, _, due_on, met_by_time in pending]).decode(),
     )
 
 
@@ -268,7 +275,7 @@ def list_reviews(
         [*params, *(() if limit is None else (limit, offset))],
     )
     rows = [_as_dict(found) for found in cursor.fetchall()]
-    _add_deadlines(cursor, rows, today)
+    _add_deadlines(rows, today)
     return rows
 
 
@@ -336,7 +343,7 @@ def get_review(cursor: Cursor, review_id: UUID, *, today: date) -> dict[str, Any
     if found is None:
         return None
     row = _as_dict(found)
-    _add_deadlines(cursor, [row], today)
+    _add_deadlines([row], today)
     return row
 
 
@@ -366,20 +373,12 @@ def _as_dict(found: Sequence[Any]) -> dict[str, Any]:
     return row
 
 
-def _add_deadlines(cursor: Cursor, rows: list[dict[str, Any]], today: date) -> None:
-    """Set next_deadline and overdue_rules as of `today`, as domain.deadlines defines them."""
-    pending: dict[str, list[tuple[str, str, bool]]] = {}
-    for chunk in chunks([row["review_id"] for row in rows], 500):
-        cursor.execute(
-            "SELECT review_id, rule, due_on, met_by_time FROM case_status_deadlines "
-            f"WHERE review_id IN ({placeholders(len(chunk))}) ORDER BY review_id, rule_order",
-            chunk,
-        )
-        for review_id, rule, due_on, met_by_time in cursor.fetchall():
-            pending.setdefault(review_id, []).append((rule, due_on, bool(met_by_time)))
+def _add_deadlines(rows: list[dict[str, Any]], today: date) -> None:
+    """Set next_deadline and overdue_rules as of `today` from each row's pending deadlines, as domain.deadlines
+    defines them."""
     iso_today = today.isoformat()
     for row in rows:
-        found = pending.get(row["review_id"], ())
+        found = row.pop("pending_deadlines")
         # A rule met by time (website retention) is pending only until its due date; never overdue.
         open_now = [(due_on, rule) for rule, due_on, by_time in found if not by_time or due_on > iso_today]
         earliest = min(open_now, key=lambda item: item[0], default=None)

@@ -34,6 +34,7 @@ from projections.access_log import store
 from projections.audit import tree
 from projections.audit.checkpoints import SigningKeyMissing, checkpoint_dir, load_signing_key
 from projections.audit.store import ACCESS
+from projections.bulk_cursor import BulkCursor
 from projections.settings import StoreSettings
 from projections.storage import Cursor, Database
 
@@ -159,7 +160,9 @@ class AccessLog:
                 return 0
             try:
                 with self.db.transaction() as cursor:
-                    size = store.append(cursor, batch, postgres=self.db.is_postgres)
+                    # A board's list of 100 reviews is 100 subject rows: on PostgreSQL they go by COPY.
+                    appender = BulkCursor(cursor) if self.db.is_postgres else cursor
+                    size = store.append(appender, batch, postgres=self.db.is_postgres)
                     self._checkpoint_if_due(cursor, size)
             except BaseException:
                 with self._lock:
