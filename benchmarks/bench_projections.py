@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,13 @@ import psycopg
 
 from benchmarks.dataset import generate
 from benchmarks.library_runner import ReadModelsProjection, ReadModelsView
+from benchmarks.served import SECRET
 from projections.base import LogEvent, Projection
 from projections.catalog import read_models
+from projections.data_keys import open_data_keys
 from projections.engine import ProjectionEngine
 from projections.storage import Cursor, Database, DatabaseUrl
-from service.application import CaseReviews
+from service.application import CaseReviews, open_application
 from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,11 +47,14 @@ def peak_rss_mb() -> float:
 
 
 def settings(url: str) -> Settings:
-    return Settings(database_url=url, jwt_secret="benchmark-secret-not-for-deployment")  # noqa: S106
+    return Settings(database_url=url, jwt_secret=SECRET)
 
 
 def open_app(url: str) -> CaseReviews:
-    return CaseReviews(env=DatabaseUrl(url).event_store_env())
+    """The application as the service opens it: personal fields sealed with data keys under the benchmarks'
+    master key (benchmarks.served names it in SCR_MASTER_KEY for every process of a run), so a rebuild and the
+    raw scan open them as the service's would."""
+    return open_application(url)
 
 
 # ---- measurements, each in its own process ---------------------------------------------------------
@@ -132,8 +137,15 @@ def measure_library_runner(url: str) -> dict[str, float]:
     target = app.recorder.select_notifications(start=boards_end + 1, limit=RUNNER_SAMPLE)[-1].id
     app.close()
     ReadModelsView.db, ReadModelsView.read_models = db, models
+
+    class Sealed(CaseReviews):
+        """The runner makes its application from a class: this one opens sealed fields as open_app's does."""
+
+        def __init__(self, env: Mapping[str, str] | None = None) -> None:
+            super().__init__(env=env, keys=open_data_keys(url))
+
     with ProjectionRunner(
-        application_class=CaseReviews,
+        application_class=Sealed,
         projection_class=ReadModelsProjection,
         view_class=ReadModelsView,
         env=DatabaseUrl(url).event_store_env(),

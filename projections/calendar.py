@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from projections.base import LogEvent
+from projections.review_facts import chunks, placeholders
 from projections.storage import Cursor
 
 _REVIEW = "domain.review:CaseReview."
@@ -41,51 +42,63 @@ class CalendarProjection:
         cursor.execute("DROP TABLE IF EXISTS calendar_reviews")
 
     def apply_batch(self, cursor: Cursor, events: Sequence[LogEvent]) -> None:
-        """Reports requested, received or declined; a corrected due date."""
+        """Reports requested, received or declined; a corrected due date, agency or kind. The batch is folded
+        first and written in a few statements (a rebuild's batch is thousands of events, one round trip each
+        before): the reviews, then the reports requested (their board read once for reviews of earlier
+        batches), then the updates, each kind in the order recorded (different kinds touch different columns)."""
+        reviews: list[tuple[str, str, str]] = []
+        reports: list[list[Any]] = []
+        updates: dict[str, list[tuple[Any, ...]]] = {}
         for event in events:
             if not event.topic.startswith(_REVIEW):
                 continue
             data, kind, review_id = event.data, event.type_name, str(event.originator_id)
             if kind == "Notified":
-                cursor.execute(
-                    "INSERT INTO calendar_reviews (review_id, board_id, case_ref) VALUES (%s, %s, %s) "
-                    "ON CONFLICT (review_id) DO NOTHING",
-                    (review_id, data["board_id"], data["case_ref"]),
-                )
+                reviews.append((review_id, data["board_id"], data["case_ref"]))
             elif kind == "AgencyReportRequested":
-                cursor.execute(
-                    "INSERT INTO calendar_agency_reports (report_id, review_id, board_id, agency, kind, due_on, "
-                    "status, version) SELECT %s, %s, board_id, %s, %s, %s, 'requested', %s FROM calendar_reviews "
-                    "WHERE review_id = %s",
-                    (
-                        data["report_id"],
-                        review_id,
-                        data["agency"],
-                        data["kind"],
-                        data["due_on"],
-                        event.version,
-                        review_id,
-                    ),
+                reports.append(
+                    [data["report_id"], review_id, data["agency"], data["kind"], data["due_on"], event.version]
                 )
             elif kind in _OUTCOMES:
-                cursor.execute(
-                    "UPDATE calendar_agency_reports SET status = %s WHERE report_id = %s",
-                    (_OUTCOMES[kind], data["report_id"]),
-                )
-            elif (
-                kind == "Corrected"
-                and data["corrects_type"] == "AgencyReportRequested"
-                and data["field"]
-                in (
-                    "due_on",
-                    "agency",
-                    "kind",
-                )
-            ):
-                cursor.execute(
-                    f"UPDATE calendar_agency_reports SET {data['field']} = %s WHERE review_id = %s AND version = %s",
-                    (data["value"], review_id, data["corrects_version"]),
-                )
+                updates.setdefault(_STATUS, []).append((_OUTCOMES[kind], data["report_id"]))
+            elif kind == "Corrected" and (data["corrects_type"], data["field"]) in _CORRECTABLE:
+                correct = f"UPDATE calendar_agency_reports SET {data['field']} = %s {_OF_REQUEST}"
+                updates.setdefault(correct, []).append((data["value"], review_id, data["corrects_version"]))
+        if reviews:
+            cursor.executemany(
+                "INSERT INTO calendar_reviews (review_id, board_id, case_ref) VALUES (%s, %s, %s) "
+                "ON CONFLICT (review_id) DO NOTHING",
+                reviews,
+            )
+        if reports:
+            boards = _boards(cursor, {report[1] for report in reports})
+            cursor.executemany(
+                "INSERT INTO calendar_agency_reports (report_id, review_id, board_id, agency, kind, due_on, status, "
+                "version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (report_id, review_id, boards[review_id], agency, kind, due_on, "requested", version)
+                    for report_id, review_id, agency, kind, due_on, version in reports
+                    if review_id in boards
+                ],
+            )
+        for statement, rows in updates.items():
+            cursor.executemany(statement, rows)
+
+
+_STATUS = "UPDATE calendar_agency_reports SET status = %s WHERE report_id = %s"
+_CORRECTABLE = {("AgencyReportRequested", field) for field in ("due_on", "agency", "kind")}
+_OF_REQUEST = "WHERE review_id = %s AND version = %s"
+
+
+def _boards(cursor: Cursor, review_ids: set[str]) -> dict[str, str]:
+    """Each review's board, as its notification recorded it."""
+    found: dict[str, str] = {}
+    for chunk in chunks(sorted(review_ids), 500):
+        cursor.execute(
+            f"SELECT review_id, board_id FROM calendar_reviews WHERE review_id IN ({placeholders(len(chunk))})", chunk
+        )
+        found.update(cursor.fetchall())
+    return found
 
 
 def board_obligations(cursor: Cursor, board_id: str, *, today: date) -> list[dict[str, Any]]:
