@@ -180,6 +180,7 @@ def test_a_hold_on_every_board_refuses_disposal_until_it_is_lifted(api: Api) -> 
     assert hold_id in problem["detail"]
     assert api.get(f"/reviews/{review}")["retention"]["inquiry_holds"][0]["hold_id"] == hold_id
     api.post(f"/inquiry-holds/{hold_id}/lift", {"lifted_on": "2019-02-01"}, ADMIN)
+    assert api.get(f"/reviews/{review}")["retention"]["inquiry_holds"] == []  # the read model has seen the lift
     # Disposed of on a day the hold was still in force: refused; from the day it was lifted: recorded.
     api.refused(f"/reviews/{review}/dispose", dispose("2019-01-31"), 409, "inquiry_hold_active")
     api.post(f"/reviews/{review}/dispose", dispose("2019-02-01"))
