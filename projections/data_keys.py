@@ -6,7 +6,9 @@ first sealed event is stored (its notification; for a review notified before enc
 event). Disposal deletes the row and leaves a row in `scr_destroyed_keys` (when, at which log position),
 so no key is ever made again for that review and its sealed fields read as disposed for good.
 
-Unwrapped keys are kept in memory for KEY_CACHE_SECONDS: the process that disposes (and the projection
+Unwrapped keys are kept in memory for KEY_CACHE_SECONDS (no longer: expired keys are dropped as others are kept,
+so a process that has read every review, a rebuild or a long-running API process, holds only the keys of the
+last few seconds): the process that disposes (and the projection
 worker applying the disposal) forget at once; another API process may still open the review's fields
 for up to that long after the disposal committed.
 """
@@ -108,7 +110,7 @@ class DataKeys:
                 return None
         unwrapped = ReviewKey.of(key)
         with self._lock:
-            self._cache[review_id] = (unwrapped, time.monotonic())
+            self._remember(review_id, unwrapped)
         return unwrapped
 
     # ---- opening: the keys a batch of stored events is read with -------------------------------
@@ -184,8 +186,20 @@ class DataKeys:
         unwrapped = ReviewKey.of(key)
         with self._lock:
             if review_id not in self._destroyed:
-                self._cache[review_id] = (unwrapped, time.monotonic())
+                self._remember(review_id, unwrapped)
         return unwrapped
+
+    def _remember(self, review_id: UUID, key: ReviewKey) -> None:
+        """Keep a key (the lock held), and drop the keys kept longer than KEY_CACHE_SECONDS: the cache is in the
+        order keys were kept, so the expired ones are at its front."""
+        now = time.monotonic()
+        self._cache.pop(review_id, None)
+        self._cache[review_id] = (key, now)
+        while self._cache:
+            oldest = next(iter(self._cache))
+            if now - self._cache[oldest][1] <= KEY_CACHE_SECONDS:
+                break
+            del self._cache[oldest]
 
     def _cached(self, review_id: UUID) -> ReviewKey | None:
         with self._lock:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
 
 from domain.personal_data import Withheld
 from domain.values import Role
+from projections import data_keys
+from projections.data_keys import open_data_keys
 from projections.master_key import load_master_key
 from service.app import create_app
 from service.settings import Settings
@@ -128,3 +131,17 @@ def test_a_master_key_readable_by_others_or_not_a_key_is_refused(tmp_path: Path)
     short.chmod(0o600)
     with pytest.raises(ValueError, match="32 random bytes"):
         load_master_key(f"sqlite:///{tmp_path / 'scr.sqlite3'}", short)
+
+
+def test_unwrapped_keys_are_kept_only_for_their_seconds_however_many_reviews_are_read(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = open_data_keys(database_url, write_master_key(tmp_path / "master.key"))
+    try:
+        made = [keys.for_sealing(uuid4(), new=True) for _ in range(50)]
+        assert len(keys._cache) == len(made)  # within KEY_CACHE_SECONDS every key is kept
+        monkeypatch.setattr(data_keys, "KEY_CACHE_SECONDS", 0.0)
+        keys.for_sealing(uuid4(), new=True)
+        assert len(keys._cache) == 1  # the expired ones went as the next was kept, never looked up again
+    finally:
+        keys.db.close()
