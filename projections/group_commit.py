@@ -20,6 +20,12 @@ What a group's outcome is, request by request:
   request of the group gets it, as each would have alone. Retrying is the caller's business, each for its
   own request (projections.storage._prompt: bounded retries; a retry that meets its own committed rows is
   recognised by CaseReviews._position_if_recorded), so a group is never committed twice by this module.
+
+Considered and not taken: a timer (wait a millisecond for company) adds latency at low load and is not needed,
+as the commit in flight is the wait; `INSERT ... ON CONFLICT DO NOTHING` would store part of a request whose
+other row conflicts (a save of several events or aggregates must be all or nothing); a savepoint per request
+keeps that but costs a round trip each in pipeline mode (an error aborts the pipeline up to its sync), on every
+group, to save work only on the rare group that meets a conflict.
 """
 
 from __future__ import annotations
