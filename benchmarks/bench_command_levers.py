@@ -5,8 +5,11 @@ rounds in which each configuration in turn runs `CaseReviews.act_on_review` (sta
 each thread on its own reviews, for BENCH_LEVER_SECONDS (default 3), the library's own save rate (one event of a
 one-field aggregate per transaction, the same threads) measured in the same rounds. The order of the
 configurations turns each round, so a loaded machine's swings fall on all of them; the median round is kept.
-Configurations: the aggregate cache off or on (open_application's `aggregate_cache`), and the library's insert
-(two round trips) or ours (projections.storage: COMMIT in the same pipeline). Prints a table and writes
+Configurations: the aggregate cache off or on (open_application's `aggregate_cache`), the library's insert
+(two round trips) or ours (projections.storage: COMMIT in the same pipeline), and group commit (cache on;
+projections/group_commit.py: concurrent commands' saves in one transaction), whose groups' sizes are counted
+over its rounds. The library's save through group commit (the same one-event saves, GroupCommitPostgresRecorder)
+is measured in the same rounds too: its row's commands_per_s are those saves a second. Prints a table and writes
 benchmarks/results/command_levers.json."""
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import statistics
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -28,7 +32,13 @@ from domain.base import Context
 from domain.review import CaseReview
 from domain.values import Actor, Role, StaffActivity
 from projections.data_keys import open_data_keys
-from projections.storage import DatabaseUrl, PromptPostgresRecorder, _library_insert, _prompt
+from projections.storage import (
+    DatabaseUrl,
+    GroupCommitPostgresRecorder,
+    PromptPostgresRecorder,
+    _library_insert,
+    _prompt,
+)
 from service.application import CaseReviews
 
 RESULTS = ROOT / "benchmarks" / "results" / "command_levers.json"
@@ -55,7 +65,9 @@ CONFIGURATIONS = {
     "replay, one round trip": (0, PromptPostgresRecorder),
     "cache, library insert": (4096, LibraryInsertRecorder),
     "cache, one round trip": (4096, PromptPostgresRecorder),
+    "group commit": (4096, GroupCommitPostgresRecorder),
 }
+LIBRARY, LIBRARY_GROUPED = "library save", "library save, group commit"
 
 
 def application(url: str, cache: int, recorder: type) -> CaseReviews:
@@ -86,17 +98,20 @@ def run() -> list[dict[str, Any]]:
     with fresh_schema() as url:
         reviews = [UUID(review) for review in open_reviews(url)[:400]]
         for threads in THREADS:
-            rates: dict[str, list[float]] = {name: [] for name in [*CONFIGURATIONS, "library save"]}
+            rates: dict[str, list[float]] = {name: [] for name in [*CONFIGURATIONS, LIBRARY, LIBRARY_GROUPED]}
+            groups: Counter[int] = Counter()
             for number in range(ROUNDS):
-                order = [*CONFIGURATIONS, "library save"]
+                order = [*CONFIGURATIONS, LIBRARY, LIBRARY_GROUPED]
                 order = order[number % len(order) :] + order[: number % len(order)]
                 for name in order:
-                    if name == "library save":
+                    if name == LIBRARY:
                         rates[name].append(library_save_rate(url, threads, SECONDS))
+                    elif name == LIBRARY_GROUPED:
+                        rates[name].append(library_save_rate(url, threads, SECONDS, GroupCommitPostgresRecorder))
                     else:
-                        rates[name].append(measured(url, name, reviews, threads))
-            library = statistics.median(rates["library save"])
-            for name in CONFIGURATIONS:
+                        rates[name].append(measured(url, name, reviews, threads, groups))
+            library = statistics.median(rates[LIBRARY])
+            for name in [*CONFIGURATIONS, LIBRARY_GROUPED]:
                 rate = statistics.median(rates[name])
                 rows.append(
                     {
@@ -108,31 +123,58 @@ def run() -> list[dict[str, Any]]:
                         "rounds": [round(value, 1) for value in rates[name]],
                     }
                 )
+                if name in CONFIGURATIONS and recorder_of(name) is GroupCommitPostgresRecorder:
+                    rows[-1] |= group_sizes(groups)
                 print(json.dumps(rows[-1]), flush=True)
     return rows
 
 
-def measured(url: str, name: str, reviews: list[UUID], threads: int) -> float:
+def measured(url: str, name: str, reviews: list[UUID], threads: int, groups: Counter[int]) -> float:
     """One configuration's rate, its application opened for the turn (PostgreSQL's connections are shared
-    with other work here) and its cache, if any, filled first, as a running API process's would be."""
+    with other work here) and its cache, if any, filled first, as a running API process's would be; the
+    sizes of the groups committed meanwhile are added to `groups`."""
     cache, recorder = CONFIGURATIONS[name]
     app = application(url, cache, recorder)
     try:
         if cache:
             for review in reviews:
                 app.repository.get(review)
+        if isinstance(app.recorder, GroupCommitPostgresRecorder):
+            before = app.recorder.group_commit.stats().sizes
+            rate = command_rate(app, reviews, threads)
+            groups.update(app.recorder.group_commit.stats().sizes - before)
+            return rate
         return command_rate(app, reviews, threads)
     finally:
         app.close()
 
 
+def recorder_of(name: str) -> type:
+    return CONFIGURATIONS[name][1]
+
+
+def group_sizes(groups: Counter[int]) -> dict[str, Any]:
+    """How many commands shared a commit: groups by size, and the mean and largest size."""
+    saves = sum(size * count for size, count in groups.items())
+    return {
+        "group_sizes": {str(size): groups[size] for size in sorted(groups)},
+        "commands_per_group": round(saves / max(1, groups.total()), 2),
+        "largest_group": max(groups, default=0),
+    }
+
+
 def main() -> None:
     rows = run()
-    print(f"\n{'configuration':<24} {'threads':>7} {'commands/s':>11} {'library/s':>10} {'ratio':>6}")
+    print(f"\n{'configuration':<28} {'threads':>7} {'commands/s':>11} {'library/s':>10} {'ratio':>6}")
     for row in rows:
         print(
-            f"{row['configuration']:<24} {row['threads']:>7} {row['commands_per_s']:>11.0f} "
+            f"{row['configuration']:<28} {row['threads']:>7} {row['commands_per_s']:>11.0f} "
             f"{row['library_save_per_s']:>10.0f} {row['ratio']:>6.2f}"
+            + (
+                f"  groups: {row['commands_per_group']} commands each, largest {row['largest_group']}"
+                if "group_sizes" in row
+                else ""
+            )
         )
     RESULTS.write_text(json.dumps(rows, indent=2) + "\n")
 

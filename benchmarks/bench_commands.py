@@ -37,6 +37,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.utils import get_topic
 
 from benchmarks.served import ROOT, SECONDS, Service, bearer, fresh_schema, load, served
 from domain.base import Context
@@ -86,9 +87,15 @@ def per_second(threads: int, step_for: Callable[[int], Callable[[], None]], seco
     return sum(done) / (time.perf_counter() - began)
 
 
-def library_save_rate(url: str, threads: int, seconds: float = SECONDS) -> float:
-    """Saves per second of one new event each, from `threads` threads, with the library's defaults."""
-    app: Application[UUID] = Application(env={**DatabaseUrl(url).event_store_env(), "POSTGRES_POOL_SIZE": "16"})
+def library_save_rate(url: str, threads: int, seconds: float = SECONDS, recorder: type | None = None) -> float:
+    """Saves per second of one new event each, from `threads` threads, with the library's defaults: its own
+    recorder (table lock, INSERT, then COMMIT), not ours (one round trip, group commit), which is measured;
+    or the same saves through `recorder`."""
+    env = DatabaseUrl(url).event_store_env(group_commit=False)
+    del env["APPLICATION_RECORDER_TOPIC"]
+    if recorder is not None:
+        env["APPLICATION_RECORDER_TOPIC"] = get_topic(recorder)
+    app: Application[UUID] = Application(env={**env, "POSTGRES_POOL_SIZE": "16"})
 
     def counting(_: int) -> Callable[[], None]:
         counter = Counter()

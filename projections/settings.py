@@ -34,6 +34,9 @@ class StoreSettings(BaseSettings):
     # PostgreSQL inserts without the table lock (the library's insert function): about twice the write
     # rate with concurrent clients; safe because the projection engine reads only below in-flight writers.
     fast_inserts: bool = False
+    # PostgreSQL commits concurrent commands of one process together, one transaction and one flush for the
+    # group (projections/group_commit.py); each is still checked against its own version. Off: one each.
+    group_commit: bool = True
 
     @property
     def url(self) -> str:

@@ -16,12 +16,20 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import orjson
 import psycopg
-from eventsourcing.persistence import InterfaceError, Mapper, OperationalError, StoredEvent, Transcoder
+from eventsourcing.persistence import (
+    InterfaceError,
+    Mapper,
+    OperationalError,
+    ProgrammingError,
+    StoredEvent,
+    Transcoder,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import get_topic, resolve_topic
 from psycopg_pool import ConnectionPool
 from pydantic import BaseModel
 
+from projections.group_commit import GroupCommit
 from projections.private_files import private_sqlite_store
 
 
@@ -181,6 +189,50 @@ class PromptPostgresRecorder(PostgresApplicationRecorder):
     max_notification_id = _prompt(PostgresApplicationRecorder.max_notification_id)
 
 
+class GroupCommitPostgresRecorder(PromptPostgresRecorder):
+    """Our recorder with group commit (projections/group_commit.py): the saves of concurrent commands in this
+    process go into one transaction (table lock, NOTIFY, one INSERT of all their rows, COMMIT, as one save
+    does alone), each still checked against its own versions; a conflict fails only its own command.
+
+    Only the application's own saves are grouped: a save with a tracking record (a process application's) and
+    the fast insert path (the library's insert function, no table lock) go alone, as before. A group is one
+    transaction under the table lock, so its ids, like a single save's, commit in the order they were given
+    (the projection engine's gap safety). Its ids come back in the order of its rows (INSERT ... SELECT FROM
+    unnest(...) RETURNING, which the library also relies on to pair one save's ids with its events)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.group_commit: GroupCommit[Sequence[StoredEvent], Sequence[int]] = GroupCommit(
+            self._insert_together,
+            self._insert_alone,
+            # The connection's errors reach every request of the group; each caller's _prompt retries its own.
+            shared_errors=(InterfaceError, OperationalError),
+        )
+
+    def _insert_grouped(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        if self.datastore.enable_db_functions or not stored_events or any(v is not None for v in kwargs.values()):
+            return self._insert_in_one_round_trip(stored_events, **kwargs)
+        return self.group_commit.submit(stored_events)
+
+    def _insert_together(self, requests: Sequence[Sequence[StoredEvent]]) -> list[Sequence[int]]:
+        """One transaction for every request's rows; each request's ids, in its rows' order."""
+        ids = self._insert_in_one_round_trip([event for events in requests for event in events]) or []
+        answers, start = [], 0
+        for events in requests:
+            answers.append(ids[start : start + len(events)])
+            start += len(events)
+        if start != len(ids):
+            # Not expected; the rows are committed, so going alone meets them and CaseReviews._store recognises
+            # each request's own rows (as after a lost answer) instead of answering wrong positions.
+            raise ProgrammingError(f"a group of {start} events was answered {len(ids)} ids")
+        return answers
+
+    def _insert_alone(self, stored_events: Sequence[StoredEvent]) -> Sequence[int]:
+        return self._insert_in_one_round_trip(stored_events) or []
+
+    insert_events = _prompt(_insert_grouped)
+
+
 class DatabaseUrl:
     """A parsed `sqlite:///path` or `postgresql://user:pass@host:port/db?schema=name` URL."""
 
@@ -207,12 +259,14 @@ class DatabaseUrl:
     def is_postgres(self) -> bool:
         return self.scheme != "sqlite"
 
-    def event_store_env(self, *, fast_inserts: bool = False) -> dict[str, str]:
+    def event_store_env(self, *, fast_inserts: bool = False, group_commit: bool = True) -> dict[str, str]:
         """The eventsourcing library's settings for this database.
 
-        By default PostgreSQL inserts take a table lock, so ids commit in order. `fast_inserts` uses the
-        library's insert function instead (no lock, ids may commit out of order): safe only for readers
-        that wait out in-flight writers, as the projection engine does."""
+        By default PostgreSQL inserts take a table lock, so ids commit in order, and concurrent saves of one
+        process are committed together (`group_commit`, GroupCommitPostgresRecorder; off: one transaction per
+        save). `fast_inserts` uses the library's insert function instead (no lock, ids may commit out of
+        order, never grouped): safe only for readers that wait out in-flight writers, as the projection engine
+        does."""
         if not self.is_postgres:
             private_sqlite_store(self.path)
             return {
@@ -233,7 +287,9 @@ class DatabaseUrl:
             "POSTGRES_MAX_OVERFLOW": "14",
             "POSTGRES_CONNECT_TIMEOUT": str(STORE_CONNECT_WAIT_SECONDS),
             "POSTGRES_PRE_PING": "n",  # no round trip per checkout: _prompt checks the pool after a failure
-            "APPLICATION_RECORDER_TOPIC": get_topic(PromptPostgresRecorder),
+            "APPLICATION_RECORDER_TOPIC": get_topic(
+                GroupCommitPostgresRecorder if group_commit and not fast_inserts else PromptPostgresRecorder
+            ),
         }
         if self.schema:
             env["POSTGRES_SCHEMA"] = self.schema

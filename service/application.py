@@ -489,6 +489,7 @@ def open_application(
     url: str,
     *,
     fast_inserts: bool = False,
+    group_commit: bool = True,
     aggregate_cache: int = 0,
     retention: RetentionSchedule | None = None,
     master_key: Path | None = None,
@@ -498,8 +499,9 @@ def open_application(
     under a retention schedule (the defaults of domain.retention unless given), sealing personal fields with
     data keys wrapped by the master key (`master_key`, SCR_MASTER_KEY, or the embedded store's own), keeping
     up to `aggregate_cache` recently used aggregates in memory (0: none; each is fast-forwarded from the log
-    before use and handed out as a copy, CaseReviews._get)."""
-    env = DatabaseUrl(url).event_store_env(fast_inserts=fast_inserts)
+    before use and handed out as a copy, CaseReviews._get), committing concurrent commands together on
+    PostgreSQL unless `group_commit` is off (projections/group_commit.py)."""
+    env = DatabaseUrl(url).event_store_env(fast_inserts=fast_inserts, group_commit=group_commit)
     if aggregate_cache > 0:
         # Named in full, so a change of the library's defaults cannot turn off what makes the cache safe.
         env |= {

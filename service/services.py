@@ -44,6 +44,7 @@ def open_services(settings: Settings) -> ServiceObjects:
         app = open_application(
             settings.url,
             fast_inserts=settings.fast_inserts,
+            group_commit=settings.group_commit,
             aggregate_cache=settings.aggregate_cache,
             retention=settings.retention,
             master_key=settings.master_key,
