@@ -206,7 +206,7 @@ def test_the_engine_following_the_log_applies_every_grouped_event_exactly_once(
     before = recorder.group_commit.stats()
     db = Database(postgres_url, pool_size=2)
     counting = CountingProjection()
-    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=5)
+    engine = ProjectionEngine(app.recorder, db, [counting], batch_size=5, keys=app.keys)
     engine.setup()
     engine.start_in_background()
     try:
