@@ -88,6 +88,14 @@ def notification(
 MET_CRITERIA = Criteria(abuse_or_neglect=True, died=True, seriously_harmed=False, concern_about_joint_working=True)
 UNMET_CRITERIA = Criteria(abuse_or_neglect=False, died=True, seriously_harmed=False, concern_about_joint_working=False)
 SHA = "a" * 64
+# One staff-time entry: the command the concurrency tests send many times over.
+STAFF_TIME: dict[str, Any] = {
+    "agency": "health",
+    "activity": StaffActivity.MEETING,
+    "hours": Decimal("1.5"),
+    "on": date(2008, 6, 1),
+    "rate_pence_per_hour": None,
+}
 
 
 def initiate(app: Any, rid: Any, *, board: str = BOARD, rationale: str, decided_on: date) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -24,12 +25,33 @@ from service.api.problems import problem_responses
 from service.api.reading import MinPosition, cached_answer, etag, projection_read, projection_snapshot
 from service.api.schemas import ActionRow, ReviewRow, Row, RuleTimeliness
 from service.records_view import review_retention
-from service.services import Services
+from service.services import ServiceObjects, Services
 from service.time_travel import review_as_of
 
 router = APIRouter(tags=["reads"])
 READ_PROBLEMS = problem_responses(401, 403, 404, 422, 503)
 CONDITIONAL_READ_PROBLEMS = {**READ_PROBLEMS, 304: {"description": "Not modified: the If-None-Match tag is current"}}
+
+
+def _kept_answer(
+    services: ServiceObjects,
+    request: Request,
+    response: Response,
+    actor: Actor,
+    min_position: int | None,
+    projection: str,
+    question: tuple[Hashable, ...],
+    answer: Callable[[Cursor], dict[str, Any]],
+) -> Row | Response:
+    """A conditional read of one projection's answer kept per its position (timeliness aggregates, board
+    ledgers): `304` while the reader's tag is current, else the kept answer (computed for the first reader)."""
+    with projection_snapshot(services, response, min_position) as snapshot:
+        tag = answer_tag(snapshot, projection, actor, london_today(), request)
+        if unchanged(request, tag):
+            return not_modified(response, tag)
+        found = cached_answer(services, snapshot, (projection,), question, answer)
+    response.headers.update(validator_headers(tag))
+    return Row.model_validate(found)
 
 
 def _visible_review(cursor: Cursor, actor: Actor, review_id: UUID, today: date) -> dict[str, Any]:
@@ -174,22 +196,19 @@ def get_timeliness(
     each rule by its own start date (`filters.period_applies_to`)."""
     require_read(actor, "timeliness")
     board_id = board_scope(actor, board)
-    name, today = timeliness.TimelinessProjection.name, london_today()
-    with projection_snapshot(services, response, min_position) as snapshot:
-        tag = answer_tag(snapshot, name, actor, today, request)
-        if unchanged(request, tag):
-            return not_modified(response, tag)
-        found = cached_answer(
-            services,
-            snapshot,
-            (name,),
-            (board_id, regime, from_on, to_on),
-            lambda cursor: timeliness.aggregate_timeliness(
-                cursor, today=today, board_id=board_id, regime=regime, from_on=from_on, to_on=to_on
-            ),
-        )
-    response.headers.update(validator_headers(tag))
-    return Row.model_validate(found)
+    today = london_today()
+    return _kept_answer(
+        services,
+        request,
+        response,
+        actor,
+        min_position,
+        timeliness.TimelinessProjection.name,
+        (board_id, regime, from_on, to_on),
+        lambda cursor: timeliness.aggregate_timeliness(
+            cursor, today=today, board_id=board_id, regime=regime, from_on=from_on, to_on=to_on
+        ),
+    )
 
 
 @router.get(
@@ -241,20 +260,16 @@ def get_board_ledger(
     """Contributions by agency, spend by review and category, and the balance."""
     require_read(actor, "board_ledger")
     board_scope(actor, board_id)
-    name = cost_ledger.CostLedgerProjection.name
-    with projection_snapshot(services, response, min_position) as snapshot:
-        tag = answer_tag(snapshot, name, actor, london_today(), request)
-        if unchanged(request, tag):
-            return not_modified(response, tag)
-        found = cached_answer(
-            services,
-            snapshot,
-            (name,),
-            ("board", board_id, financial_year),
-            lambda cursor: cost_ledger.board_ledger(cursor, board_id, financial_year),
-        )
-    response.headers.update(validator_headers(tag))
-    return Row.model_validate(found)
+    return _kept_answer(
+        services,
+        request,
+        response,
+        actor,
+        min_position,
+        cost_ledger.CostLedgerProjection.name,
+        ("board", board_id, financial_year),
+        lambda cursor: cost_ledger.board_ledger(cursor, board_id, financial_year),
+    )
 
 
 @router.get(

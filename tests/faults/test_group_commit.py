@@ -9,8 +9,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -20,25 +18,17 @@ from eventsourcing.persistence import OperationalError, StoredEvent
 
 from domain.errors import VersionConflict
 from domain.review import CaseReview
-from domain.values import StaffActivity
 from projections.engine import ProjectionEngine
 from projections.group_commit import GroupStats
 from projections.settings import StoreSettings
 from projections.storage import Database, DatabaseUrl, GroupCommitPostgresRecorder, PromptPostgresRecorder
 from service.application import CaseReviews, CommandResult, open_application
 from service.services import open_services
-from tests.builders import BOARD, admin, ctx, notification
+from tests.builders import BOARD, STAFF_TIME, admin, ctx, notification
 from tests.hostile.conftest import settings_for
 from tests.integration.counting_projection import CountingProjection, applied, every_position
 
 THREADS = 8
-STAFF_TIME: dict[str, Any] = {
-    "agency": "health",
-    "activity": StaffActivity.MEETING,
-    "hours": Decimal("1.5"),
-    "on": date(2008, 6, 1),
-    "rate_pence_per_hour": None,
-}
 
 
 @pytest.fixture

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from domain.errors import VersionConflict
 from domain.review import CaseReview
-from domain.values import HoldKind, StaffActivity
+from domain.values import HoldKind
 from service.application import CaseReviews, open_application
-from tests.builders import BOARD, admin, ctx, notification
+from tests.builders import BOARD, STAFF_TIME, admin, ctx, notification
 from tests.records_builders import record_disposed_after_an_inquiry
-
-STAFF_TIME: dict[str, Any] = {
-    "agency": "health",
-    "activity": StaffActivity.MEETING,
-    "hours": Decimal("1.5"),
-    "on": date(2008, 6, 1),
-    "rate_pence_per_hour": None,
-}
 
 
 @pytest.fixture
