@@ -48,6 +48,15 @@ def for_reader(actor: Actor, row: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+def unchanged_json(actor: Actor) -> frozenset[str]:
+    """The JSON columns of a case status row that `for_reader` hands this reader as they are (a list may keep
+    them as their stored text: projections.case_status.list_reviews `as_stored`). The Panel's holds and process
+    facts are pared, so they are read; its children are dropped whole."""
+    if actor.role is Role.NATIONAL_PANEL:
+        return frozenset({"reviewers", "children"})
+    return frozenset({"reviewers", "active_legal_holds", "children", "process"})
+
+
 def without_free_text(process: dict[str, Any]) -> dict[str, Any]:
     """A review's process facts without what a board wrote about the case: a redacted item says what names
     the child or family, the family-impact note speaks of the family (issue 13)."""

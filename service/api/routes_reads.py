@@ -16,7 +16,7 @@ from domain.permissions import require_read, sees_board
 from domain.values import Actor, Regime, Role, Stage
 from projections import case_status, cost_ledger, learning_actions, timeliness
 from projections.storage import Cursor
-from service.access import agency_scope, board_scope, for_reader
+from service.access import agency_scope, board_scope, for_reader, unchanged_json
 from service.api.access_recording import ReadRecord
 from service.api.conditional import answer_tag, not_modified, unchanged, validator_headers
 from service.api.deps import CommandContext, CurrentActor
@@ -98,7 +98,13 @@ def list_reviews(
             lambda cursor: case_status.count_reviews(cursor, today=today, overdue=overdue, **filters)["total"],
         )
         rows = case_status.list_reviews(
-            snapshot.cursor, today=today, overdue=overdue, limit=page.limit, offset=page.offset, **filters
+            snapshot.cursor,
+            today=today,
+            overdue=overdue,
+            limit=page.limit,
+            offset=page.offset,
+            as_stored=unchanged_json(actor),
+            **filters,
         )
     reads.record_rows(rows)
     shown = [for_reader(actor, row) for row in rows]

@@ -220,6 +220,17 @@ def test_rows_are_the_same_json_the_response_models_gave(client: TestClient) -> 
     assert not any(key.startswith("child_") or key == "children" for row in panel_rows for key in row)
 
 
+def test_a_list_row_shows_what_the_reviews_own_read_shows_its_stored_json_passed_through_or_pared(
+    client: TestClient,
+) -> None:
+    """A board's list keeps the JSON columns as stored and the Panel's pares its holds and process facts
+    (service/access.py unchanged_json): either way each row is the review's own read, less its retention block."""
+    for reader in (PANEL, bearer(Role.BOARD_MANAGER, "durham")):
+        for row in client.get("/reviews", params={"limit": 1000}, headers=reader).json():
+            own = client.get(f"/reviews/{row['review_id']}", headers=reader).json()
+            assert row == {key: value for key, value in own.items() if key != "retention"}
+
+
 def test_the_openapi_schema_still_documents_the_rows_and_the_page_headers(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path, row in (("/reviews", "ReviewRow"), ("/learning-actions", "ActionRow")):
