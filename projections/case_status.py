@@ -125,36 +125,36 @@ class CaseStatusProjection:
         cursor.execute("DROP TABLE IF EXISTS case_status_reviews")
 
     def apply_batch(self, cursor: Cursor, events: Sequence[LogEvent]) -> None:
-        """Fold the batch into the touched reviews, upsert their rows, refresh moved deadlines."""
+        """Fold the batch into the touched reviews, upsert their rows (with their pending deadlines, worked out
+        once per review), refresh the deadline rows of those whose dates moved."""
         facts, last, moved = fold(events, lambda ids: load_facts(cursor, _FACTS, ids))
         if not last:
             return
-        cursor.executemany(
-            _UPSERT,
-            [_row(facts[rid], rid, event, list(self._pending(rid, facts[rid]))) for rid, event in last.items()],
-        )
+        pending = {rid: list(self._pending(rid, facts[rid])) for rid in last}
+        cursor.executemany(_UPSERT, [_row(facts[rid], rid, event, pending[rid]) for rid, event in last.items()])
         save_facts(cursor, _FACTS, [(rid, facts[rid].to_json()) for rid in last])
-        self._replace_deadlines(cursor, {rid: facts[rid] for rid in moved})
-
-    def _replace_deadlines(self, cursor: Cursor, moved: dict[str, ReviewFacts]) -> None:
-        """Store each moved review's unmet rules with their due dates (those do not depend on today), which the
-        overdue filter searches by due date (each row keeps its own as JSON for reading, `pending_deadlines`)."""
-        if not moved:
-            return
-        cursor.executemany("DELETE FROM case_status_deadlines WHERE review_id = %s", [(rid,) for rid in moved])
-        rows = [row for rid, review in moved.items() for row in self._pending(rid, review)]
-        if rows:
-            cursor.executemany(
-                "INSERT INTO case_status_deadlines (review_id, rule, rule_order, due_on, met_by_time) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                rows,
-            )
+        _replace_deadlines(cursor, {rid: pending[rid] for rid in moved})
 
     def _pending(self, review_id: str, review: ReviewFacts) -> Iterable[tuple[Any, ...]]:
         for deadline in review.deadlines(self.rules[review.regime]):
             # A keep-until date is not a deadline, and a rule that no longer applies is never pending.
             if deadline.met_on is None and not deadline.rule.keep_until and deadline.not_applicable_from is None:
                 yield review_id, deadline.rule.id, deadline.order, deadline.due_on.isoformat(), False
+
+
+def _replace_deadlines(cursor: Cursor, moved: dict[str, list[tuple[Any, ...]]]) -> None:
+    """Store each moved review's unmet rules with their due dates (those do not depend on today), which the
+    overdue filter searches by due date (each row keeps its own as JSON for reading, `pending_deadlines`)."""
+    if not moved:
+        return
+    cursor.executemany("DELETE FROM case_status_deadlines WHERE review_id = %s", [(rid,) for rid in moved])
+    rows = [row for found in moved.values() for row in found]
+    if rows:
+        cursor.executemany(
+            "INSERT INTO case_status_deadlines (review_id, rule, rule_order, due_on, met_by_time) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            rows,
+        )
 
 
 def _row(review: ReviewFacts, review_id: str, last: LogEvent, pending: list[tuple[Any, ...]]) -> tuple[Any, ...]:

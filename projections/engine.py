@@ -351,10 +351,6 @@ class ProjectionEngine:
             return self._log.head()
         return min(rows[p.name].position if p.name in rows else 0 for p in self.projections)
 
-    def position_of(self, name: str) -> int:
-        """The position one projection has applied up to (a stopped projection stays where it stopped)."""
-        return self._positions()[name]
-
     def head(self) -> int:
         """The highest position recorded in the log."""
         return self._log.head()

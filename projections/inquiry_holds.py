@@ -62,17 +62,17 @@ class InquiryHoldsProjection:
                 )
 
 
-def holds_in_force(cursor: Cursor) -> list[InquiryHold]:
-    """The holds not lifted, in the order they were placed."""
-    cursor.execute(
-        "SELECT hold_id, name, boards, placed_on FROM inquiry_holds WHERE lifted_on IS NULL ORDER BY position"
-    )
+def every_hold(cursor: Cursor) -> list[InquiryHold]:
+    """Every hold placed, lifted ones with their day, in the order they were placed (which are in force over a
+    board is domain.retention's to say)."""
+    cursor.execute("SELECT hold_id, name, boards, placed_on, lifted_on FROM inquiry_holds ORDER BY position")
     return [
         InquiryHold(
             hold_id=UUID(hold_id),
             name=name,
             boards=None if boards is None else tuple(orjson.loads(boards)),
             placed_on=date.fromisoformat(placed_on),
+            lifted_on=None if lifted_on is None else date.fromisoformat(lifted_on),
         )
-        for hold_id, name, boards, placed_on in cursor.fetchall()
+        for hold_id, name, boards, placed_on, lifted_on in cursor.fetchall()
     ]

@@ -347,7 +347,7 @@ def _autocommit(conn: psycopg.Connection[Any]) -> Iterator[None]:
     try:
         yield
     finally:
-        if not conn.closed:
+        if not (conn.closed or conn.broken):  # a broken one is discarded by the pool
             conn.autocommit = False
 
 

@@ -1,6 +1,6 @@
-"""A review's retention as its readers see them (API and dashboard alike).
+"""A review's retention as its readers see it (API and dashboard alike).
 
-The retention block uses the schedule in force (service.settings) and the inquiry holds in force at the read
+The retention block uses the schedule in force (service.settings) and the inquiry holds at the read
 models' position (projections/inquiry_holds.py), read in the same transaction as the review's row: what a
 reader is told is what the disposal rule would have decided at X-Projection-Position. The disposal command
 itself checks the holds as the store holds them when it runs (service.application.CaseReviews.dispose)."""
@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.retention import RetentionSchedule, retention_status
 from domain.values import Stage
-from projections.inquiry_holds import holds_in_force
+from projections.inquiry_holds import every_hold
 from projections.storage import Cursor
 
 
@@ -26,7 +26,7 @@ def review_retention(cursor: Cursor, schedule: RetentionSchedule, row: dict[str,
         closed_on=_date(row.get("closed_on")),
         disposed_on=_date(process.get("disposed_on")),
         board_id=row["board_id"],
-        holds=holds_in_force(cursor),
+        holds=every_hold(cursor),
     )
 
 

@@ -6,12 +6,12 @@ import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, NoReturn, TypeVar
 from weakref import WeakKeyDictionary
 
 from fastapi import Query, Response
 
-from domain.calendar import london_today
 from projections import tracking
 from projections.engine import ProjectionEngine
 from projections.storage import Cursor
@@ -69,14 +69,17 @@ def cached_answer(
     services: ServiceObjects,
     snapshot: Snapshot,
     projections: tuple[str, ...],
+    today: date,
     question: tuple[Hashable, ...],
     answer: Callable[[Cursor], T],
 ) -> T:
-    """An answer that depends only on the positions of the read models it reads (`projections`), today and
-    `question`: computed once for them, in the snapshot's transaction. Keyed by those read models' own
-    positions, so any new event they apply asks again, and another projection that has stopped never freezes it."""
+    """An answer that depends only on the positions of the read models it reads (`projections`), `today` (the
+    day `answer` computes with: one value for both, so an answer computed before midnight is never kept as the
+    next day's) and `question`: computed once for them, in the snapshot's transaction. Keyed by those read
+    models' own positions, so any new event they apply asks again, and another projection that has stopped
+    never freezes it."""
     positions = tuple(snapshot.position_of(name) for name in projections)
-    key = (projections, positions, london_today(), *question)
+    key = (projections, positions, today, *question)
     result: T = services.answers.get(key, lambda: answer(snapshot.cursor))
     return result
 

@@ -95,6 +95,7 @@ def search_reviews(
             services,
             snapshot,
             (search.SearchProjection.name,),
+            london_today(),  # a search does not change with the day; its answers are kept a day at most
             ("search", q, board_id, theme, regime, from_on, to_on, kind, limit, offset),
             lambda cursor: search.search(
                 cursor,

@@ -40,16 +40,17 @@ def _kept_answer(
     actor: Actor,
     min_position: int | None,
     projection: str,
+    today: date,
     question: tuple[Hashable, ...],
     answer: Callable[[Cursor], dict[str, Any]],
 ) -> Row | Response:
     """A conditional read of one projection's answer kept per its position (timeliness aggregates, board
     ledgers): `304` while the reader's tag is current, else the kept answer (computed for the first reader)."""
     with projection_snapshot(services, response, min_position) as snapshot:
-        tag = answer_tag(snapshot, projection, actor, london_today(), request)
+        tag = answer_tag(snapshot, projection, actor, today, request)
         if unchanged(request, tag):
             return not_modified(response, tag)
-        found = cached_answer(services, snapshot, (projection,), question, answer)
+        found = cached_answer(services, snapshot, (projection,), today, question, answer)
     response.headers.update(validator_headers(tag))
     return Row.model_validate(found)
 
@@ -94,6 +95,7 @@ def list_reviews(
             services,
             snapshot,
             (case_status.CaseStatusProjection.name,),
+            today,
             ("reviews counted", overdue, *filters.values()),
             lambda cursor: case_status.count_reviews(cursor, today=today, overdue=overdue, **filters)["total"],
         )
@@ -210,6 +212,7 @@ def get_timeliness(
         actor,
         min_position,
         timeliness.TimelinessProjection.name,
+        today,
         (board_id, regime, from_on, to_on),
         lambda cursor: timeliness.aggregate_timeliness(
             cursor, today=today, board_id=board_id, regime=regime, from_on=from_on, to_on=to_on
@@ -273,6 +276,7 @@ def get_board_ledger(
         actor,
         min_position,
         cost_ledger.CostLedgerProjection.name,
+        london_today(),
         ("board", board_id, financial_year),
         lambda cursor: cost_ledger.board_ledger(cursor, board_id, financial_year),
     )
@@ -315,6 +319,7 @@ def list_learning_actions(
             services,
             snapshot,
             (learning_actions.LearningActionsProjection.name,),
+            today,
             ("actions counted", *filters.values()),
             lambda cursor: learning_actions.count_actions(cursor, today=today, **filters),
         )

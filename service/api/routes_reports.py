@@ -108,6 +108,7 @@ def annual_report(
             services,
             snapshot,
             reports.ANNUAL_REPORT_SOURCES,
+            today,
             ("annual report", board_id, year),
             lambda cursor: reports.annual_report(cursor, board_id, year, today=today),
         )
