@@ -127,7 +127,7 @@ def annual_report(
     "/boards/{board_id}/calendar.ics",
     summary="A board's deadline calendar (iCalendar), read with a feed token",
     responses={
-        **problem_responses(401, 403, 404, 503),
+        **problem_responses(401, 403, 404, 422, 503),
         200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
     },
     response_class=Response,
